@@ -1,0 +1,1 @@
+"""Pure name matching: no I/O, no database, no HTTP."""

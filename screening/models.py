@@ -1,0 +1,92 @@
+"""SQLModel tables. Same schema on SQLite and PostgreSQL, created by Alembic migrations.
+
+Entities are stored per snapshot, so an old version stays readable (and diffable) after a new one
+becomes active; `Source.active_snapshot_id` is the single switch a refresh flips.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class SourceRow(SQLModel, table=True):
+    __tablename__ = "source"
+
+    id: str = Field(primary_key=True, max_length=200)
+    name: str
+    publisher: str = ""
+    publisher_url: str = ""
+    record_type: str = "party"
+    # No foreign key: snapshot already points at source, and a cycle would break table ordering.
+    active_snapshot_id: int | None = None
+    status: str = "no_data"  # ok | refresh_failed | no_data
+    last_error: str | None = None
+    last_attempt_at: datetime | None = None
+    # ETag / Last-Modified per URL, for conditional GETs.
+    http_cache: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Snapshot(SQLModel, table=True):
+    __tablename__ = "snapshot"
+    __table_args__ = (Index("ix_snapshot_source_created", "source_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(foreign_key="source.id", max_length=200)
+    version: str | None = Field(default=None, max_length=64)
+    published_at: date | None = None
+    fetched_at: datetime
+    origin_url: str | None = None
+    origin: str = "live"  # live | bundled | import | upload
+    records_hash: str | None = Field(default=None, max_length=64)
+    entity_count: int = 0
+    counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    completeness: str | None = None  # full | sample
+    status: str = "loading"  # loading | active | superseded | failed
+    error: str | None = None
+
+
+class ListedEntity(SQLModel, table=True):
+    __tablename__ = "listed_entity"
+    __table_args__ = (
+        UniqueConstraint("snapshot_id", "entity_id"),
+        Index("ix_listed_entity_entity_id", "entity_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    snapshot_id: int = Field(foreign_key="snapshot.id", index=True)
+    source_id: str = Field(max_length=200)
+    entity_id: str = Field(max_length=400)
+    local_id: str = Field(max_length=200)
+    kind: str = Field(max_length=32)
+    name: str
+    programs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    countries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    addresses: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    identifiers: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    listing_dates: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    listed_on: date | None = None
+    remarks: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    record_hash: str = Field(max_length=64)
+
+
+class EntityName(SQLModel, table=True):
+    __tablename__ = "entity_name"
+    __table_args__ = (
+        Index("ix_entity_name_norm", "normalized"),
+        Index("ix_entity_name_snapshot", "snapshot_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_pk: int = Field(foreign_key="listed_entity.id", index=True)
+    snapshot_id: int = Field(foreign_key="snapshot.id")
+    name: str
+    name_type: str = Field(max_length=16)  # primary | aka | fka | nka | weak
+    quality: str | None = None
+    normalized: str

@@ -1,0 +1,228 @@
+"""The one service layer. The API routes and CLI commands are thin wrappers over these
+functions; they take a Session and Settings and return plain dataclasses / dicts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import httpx
+from sqlmodel import Session, select
+
+from .errors import InputError, NotFoundError
+from .models import EntityName, ListedEntity, Snapshot, SourceRow
+from .settings import Settings
+from .snapshots import Progress, RefreshOutcome, ensure_source_row, refresh_source, snapshots_of
+from .sources.base import SourceSpec
+from .sources.fetch import make_client
+from .sources.ids import split_entity_id
+from .sources.registry import FIXED_SOURCES, get_spec
+
+
+@dataclass
+class SourceSummary:
+    source: str
+    name: str
+    publisher: str
+    publisher_url: str
+    version: str | None
+    published_at: str | None
+    fetched_at: str | None
+    entity_count: int
+    completeness: str | None
+    status: str
+    last_error: str | None
+    last_attempt_at: str | None
+    record_type: str
+    origin: str | None
+
+
+def sync_registry(session: Session) -> None:
+    """Make sure every fixed source has its row (so it lists as `no_data` before any load)."""
+    for spec in FIXED_SOURCES:
+        ensure_source_row(session, spec)
+    session.commit()
+
+
+def _summary(row: SourceRow, snap: Snapshot | None) -> SourceSummary:
+    return SourceSummary(
+        source=row.id,
+        name=row.name,
+        publisher=row.publisher,
+        publisher_url=row.publisher_url,
+        version=snap.version if snap else None,
+        published_at=snap.published_at.isoformat() if snap and snap.published_at else None,
+        fetched_at=snap.fetched_at.isoformat() if snap else None,
+        entity_count=snap.entity_count if snap else 0,
+        completeness=snap.completeness if snap else None,
+        status=row.status if snap else "no_data",
+        last_error=row.last_error,
+        last_attempt_at=row.last_attempt_at.isoformat() if row.last_attempt_at else None,
+        record_type=row.record_type,
+        origin=snap.origin if snap else None,
+    )
+
+
+def list_sources(session: Session) -> list[SourceSummary]:
+    """Every source, fixed ones in registry order, then user-loaded ones by id."""
+    sync_registry(session)
+    rows = {r.id: r for r in session.exec(select(SourceRow))}
+    order = [s.id for s in FIXED_SOURCES] + sorted(set(rows) - {s.id for s in FIXED_SOURCES})
+    snaps = {s.id: s for s in session.exec(select(Snapshot).where(Snapshot.status == "active"))}
+    out = []
+    for sid in order:
+        row = rows[sid]
+        snap = snaps.get(row.active_snapshot_id) if row.active_snapshot_id else None
+        out.append(_summary(row, snap))
+    return out
+
+
+def get_source(session: Session, source_id: str) -> SourceSummary:
+    sync_registry(session)
+    row = session.get(SourceRow, source_id)
+    if row is None:
+        raise NotFoundError(f"unknown source {source_id!r}")
+    snap = session.get(Snapshot, row.active_snapshot_id) if row.active_snapshot_id else None
+    return _summary(row, snap)
+
+
+def list_snapshots(session: Session, source_id: str) -> list[dict[str, Any]]:
+    """Every snapshot and failed refresh attempt of a source, newest first."""
+    get_source(session, source_id)
+    return [
+        {
+            "id": s.id,
+            "version": s.version,
+            "status": s.status,
+            "published_at": s.published_at.isoformat() if s.published_at else None,
+            "fetched_at": s.fetched_at.isoformat(),
+            "origin": s.origin,
+            "origin_url": s.origin_url,
+            "entity_count": s.entity_count,
+            "counts": s.counts,
+            "completeness": s.completeness,
+            "records_hash": s.records_hash,
+            "error": s.error,
+        }
+        for s in snapshots_of(session, source_id)
+    ]
+
+
+def get_entity(session: Session, entity_id: str) -> dict[str, Any]:
+    """One listed entity from its source's active snapshot, with its names and provenance."""
+    try:
+        source_id, _ = split_entity_id(entity_id)
+    except ValueError as exc:
+        raise InputError(f"{exc}; entity ids look like us_ofac_sdn:306") from exc
+    row = session.get(SourceRow, source_id)
+    if row is None:
+        raise NotFoundError(f"unknown source {source_id!r} in entity id {entity_id!r}")
+    if not row.active_snapshot_id:
+        raise NotFoundError(f"{source_id} has no data loaded; run `screening refresh`")
+    ent = session.exec(
+        select(ListedEntity).where(
+            ListedEntity.snapshot_id == row.active_snapshot_id,
+            ListedEntity.entity_id == entity_id,
+        )
+    ).first()
+    if ent is None:
+        raise NotFoundError(f"no entity {entity_id!r} in the active snapshot of {source_id}")
+    snap = session.get(Snapshot, row.active_snapshot_id)
+    assert snap is not None
+    names = session.exec(
+        select(EntityName).where(EntityName.entity_pk == ent.id).order_by(EntityName.id)  # type: ignore[arg-type]
+    ).all()
+    return {
+        "entity_id": ent.entity_id,
+        "source": ent.source_id,
+        "local_id": ent.local_id,
+        "kind": ent.kind,
+        "name": ent.name,
+        "names": [{"name": n.name, "type": n.name_type, "quality": n.quality} for n in names],
+        "programs": ent.programs,
+        "countries": ent.countries,
+        "addresses": ent.addresses,
+        "identifiers": ent.identifiers,
+        "listing_dates": ent.listing_dates,
+        "listed_on": ent.listed_on.isoformat() if ent.listed_on else None,
+        "remarks": ent.remarks,
+        "details": ent.details,
+        "provenance": {
+            "source": row.id,
+            "source_name": row.name,
+            "publisher": row.publisher,
+            "publisher_url": row.publisher_url,
+            "snapshot_version": snap.version,
+            "published_at": snap.published_at.isoformat() if snap.published_at else None,
+            "fetched_at": snap.fetched_at.isoformat(),
+            "origin": snap.origin,
+            "origin_url": snap.origin_url,
+            "completeness": snap.completeness,
+            "listed_on": ent.listed_on.isoformat() if ent.listed_on else None,
+        },
+    }
+
+
+def resolve_specs(source_ids: Iterable[str] | None) -> list[SourceSpec]:
+    if not source_ids:
+        return list(FIXED_SOURCES)
+    specs = []
+    for sid in source_ids:
+        spec = get_spec(sid)
+        if spec is None:
+            known = ", ".join(s.id for s in FIXED_SOURCES)
+            raise NotFoundError(f"unknown source {sid!r}; known sources: {known}")
+        specs.append(spec)
+    return specs
+
+
+def refresh(
+    session: Session,
+    settings: Settings,
+    source_ids: Iterable[str] | None = None,
+    *,
+    offline: bool = False,
+    force: bool = False,
+    transport: httpx.BaseTransport | None = None,
+    progress: Progress | None = None,
+    on_source: Any = None,
+) -> list[RefreshOutcome]:
+    """Refresh the named sources (default: all). One source's failure never stops the others."""
+    specs = resolve_specs(source_ids)
+    sync_registry(session)
+    outcomes = []
+    with make_client(settings, transport) as client:
+        for spec in specs:
+            if on_source:
+                on_source(spec)
+            outcomes.append(
+                refresh_source(
+                    session,
+                    spec,
+                    settings,
+                    offline=offline,
+                    force=force,
+                    client=client,
+                    progress=progress,
+                )
+            )
+    return outcomes
+
+
+def load_bundled_if_empty(session: Session, settings: Settings) -> list[RefreshOutcome]:
+    """First start: load the bundled snapshots of every source that has no data yet."""
+    sync_registry(session)
+    empty = [r.id for r in session.exec(select(SourceRow)) if not r.active_snapshot_id]
+    todo = [s.id for s in FIXED_SOURCES if s.id in empty and s.parse is not None]
+    if not todo:
+        return []
+    return refresh(session, settings, todo, offline=True)
+
+
+def outcome_dict(outcome: RefreshOutcome) -> dict[str, Any]:
+    return asdict(outcome)
+
+
+def summary_dict(summary: SourceSummary) -> dict[str, Any]:
+    return asdict(summary)

@@ -1,0 +1,60 @@
+"""Settings from the environment (prefix `SCREENING_`). One cached `get_settings()`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_state_dir() -> Path:
+    # Outside the package and outside data/: the database is state, not shipped data.
+    return REPO_ROOT / "var"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SCREENING_", extra="ignore")
+
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means sqlite:///<state_dir>/screening.db",
+    )
+    state_dir: Path = Field(default_factory=_default_state_dir)
+    data_dir: Path = Field(default=REPO_ROOT / "data", description="bundled snapshots")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # HTTP fetching of publishers' files.
+    user_agent: str = Field(
+        # OFAC's host answers 403 to agents that do not look like a browser.
+        default="Mozilla/5.0 (compatible; screening/0.1; +https://example.invalid/screening)"
+    )
+    http_timeout: float = 60.0
+    http_retries: int = 3
+    http_backoff: float = 1.0
+    max_download_bytes: int = 300 * 1024 * 1024
+
+    # A refresh yielding fewer than this fraction of the active snapshot's entities is refused
+    # unless forced. Per-source overrides: SCREENING_MIN_RATIO_OVERRIDES='{"us_ofac_sdn": 0.8}'.
+    min_ratio: float = 0.5
+    min_ratio_overrides: dict[str, float] = Field(default_factory=dict)
+
+    max_upload_bytes: int = 20 * 1024 * 1024
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.state_dir / 'screening.db'}"
+
+    def min_ratio_for(self, source_id: str) -> float:
+        return self.min_ratio_overrides.get(source_id, self.min_ratio)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,116 @@
+"""The typed records every parser yields, and the description of a source.
+
+A parser is a pure function `parse(files) -> Iterator[Record]` where `files` maps a file name
+(as in `SourceSpec.files`) to its bytes. It never opens files or sockets, so the real published
+files in `tests/fixtures/` test it directly. A parser meeting a layout it does not know raises
+`ParseError` naming the file, row and field rather than returning fewer rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Kind = Literal["organization", "person", "vessel", "aircraft", "category", "vulnerability"]
+KINDS: tuple[str, ...] = (
+    "organization",
+    "person",
+    "vessel",
+    "aircraft",
+    "category",
+    "vulnerability",
+)
+
+NameType = Literal["primary", "aka", "fka", "nka", "weak"]
+Completeness = Literal["full", "sample"]
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """One name of a listed party. `weak` is OFAC's "weak a.k.a." (low-quality alias);
+    `quality` keeps a publisher's own grading (UN: "Good" / "Low") when it has one."""
+
+    value: str
+    type: NameType = "aka"
+    quality: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """An identifier the publisher gives: ISIN, USCC, registration number, IMO, passport, CVE…"""
+
+    type: str
+    value: str
+    country: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One listed entry as its publisher issues it.
+
+    `local_id` is the publisher's own id where it has one, else a slug (`ids.slug`). `countries`
+    holds ISO 3166 alpha-2 codes where the name resolves (`countries.to_iso2`), else the text as
+    published. `details` keeps source-specific facts (an FCC scope, a CSL sub-list, a 1260H
+    history, a KEV product) as JSON-compatible values.
+    """
+
+    local_id: str
+    kind: Kind
+    name: str
+    aliases: tuple[Name, ...] = ()
+    programs: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+    listing_dates: tuple[date, ...] = ()
+    remarks: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def listed_on(self) -> date | None:
+        """The earliest listing date the publisher gives, if any."""
+        return min(self.listing_dates) if self.listing_dates else None
+
+
+Files = Mapping[str, bytes]
+Parser = Callable[[Files], Iterator[Record]]
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFile:
+    """A file the live refresh downloads. `media` is what the body must be (csv, xml, json,
+    html): an HTML error page where CSV was expected is refused before parsing."""
+
+    name: str
+    url: str
+    media: Literal["csv", "tsv", "xml", "json", "jsonl", "html"]
+    required: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """Everything the machinery needs to know about one list.
+
+    `files` are the live downloads; an empty tuple means the source is bundled-only (the
+    publisher offers no machine-readable file we can parse). `parse` is None while no parser
+    exists: the source then always shows `no_data`.
+    """
+
+    id: str
+    name: str
+    publisher: str
+    publisher_url: str
+    parse: Parser | None
+    files: tuple[RemoteFile, ...] = ()
+    record_type: Literal["party", "vulnerability"] = "party"
+    # Alternative live forms tried in order when the first fails (e.g. OFAC's XML forms).
+    alternatives: tuple[tuple[RemoteFile, ...], ...] = ()
+    # The publisher's own date of the data, read from the files when they carry one.
+    published: Callable[[Files], date | None] | None = None
+
+    @property
+    def bundled_only(self) -> bool:
+        return not self.files

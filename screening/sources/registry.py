@@ -1,0 +1,84 @@
+"""Every source id of interfaces.md, in the order users see them. A source whose parser does not
+exist yet is listed with `parse=None` and always shows `no_data`."""
+
+from __future__ import annotations
+
+from .base import SourceSpec
+from .ofac import CONS_SPEC, SDN_SPEC
+
+
+def _pending(source_id: str, name: str, publisher: str, url: str) -> SourceSpec:
+    return SourceSpec(id=source_id, name=name, publisher=publisher, publisher_url=url, parse=None)
+
+
+FIXED_SOURCES: tuple[SourceSpec, ...] = (
+    SDN_SPEC,
+    CONS_SPEC,
+    _pending(
+        "us_trade_csl",
+        "Consolidated Screening List",
+        "US Department of Commerce, International Trade Administration",
+        "https://www.trade.gov/consolidated-screening-list",
+    ),
+    _pending(
+        "us_bis_entity_list",
+        "BIS Entity List (Supplement No. 4 to Part 744)",
+        "US Department of Commerce, Bureau of Industry and Security",
+        "https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-744/appendix-Supplement%20No.%204%20to%20Part%20744",
+    ),
+    _pending(
+        "us_bis_meu",
+        "BIS Military End-User List",
+        "US Department of Commerce, Bureau of Industry and Security",
+        "https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-744/appendix-Supplement%20No.%207%20to%20Part%20744",
+    ),
+    _pending(
+        "us_fcc_covered",
+        "FCC Covered List",
+        "US Federal Communications Commission",
+        "https://www.fcc.gov/supplychain/coveredlist",
+    ),
+    _pending(
+        "us_ndaa_889",
+        "NDAA FY2019 Section 889 named companies",
+        "US Congress (Pub. L. 115-232)",
+        "https://www.congress.gov/115/plaws/publ232/PLAW-115publ232.pdf",
+    ),
+    _pending(
+        "us_dod_1260h",
+        "DoD Section 1260H Chinese military companies",
+        "US Department of Defense",
+        "https://www.defense.gov/",
+    ),
+    _pending(
+        "un_sc",
+        "UN Security Council Consolidated List",
+        "United Nations Security Council",
+        "https://main.un.org/securitycouncil/en/content/un-sc-consolidated-list",
+    ),
+    _pending(
+        "eu_fsf",
+        "EU Financial Sanctions Files (FSF)",
+        "European Commission",
+        "https://webgate.ec.europa.eu/fsd/fsf",
+    ),
+    _pending(
+        "gb_fcdo_sanctions",
+        "UK Sanctions List",
+        "UK Foreign, Commonwealth and Development Office",
+        "https://www.gov.uk/government/publications/the-uk-sanctions-list",
+    ),
+    _pending(
+        "us_cisa_kev",
+        "CISA Known Exploited Vulnerabilities Catalog",
+        "US Cybersecurity and Infrastructure Security Agency",
+        "https://www.cisa.gov/known-exploited-vulnerabilities-catalog",
+    ),
+)
+
+_BY_ID = {spec.id: spec for spec in FIXED_SOURCES}
+
+
+def get_spec(source_id: str) -> SourceSpec | None:
+    """The fixed source with this id, or None (user-loaded sources live only in the database)."""
+    return _BY_ID.get(source_id)
