@@ -1,0 +1,195 @@
+"""OFAC's lists in their legacy CSV form: the SDN set (sdn/add/alt/sdn_comments) and the
+consolidated non-SDN set (cons_prim/cons_add/cons_alt/cons_comments), which share one layout.
+
+Format facts (OFAC's data specification, and the real files in tests/fixtures): no header row,
+CRLF line ends, every null written `-0- ` (with a trailing space), a final 0x1A (DOS EOF) byte,
+Latin-1 text, several programs joined as `A] [B`, Remarks cut at 1,000 characters and continued
+in the comments file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from ..errors import ParseError
+from .base import Files, Identifier, Kind, Name, Record, RemoteFile, SourceSpec
+from .countries import country_or_text
+from .ofac_remarks import parse_remarks
+
+PRIM_COLUMNS = 12
+_KINDS: Mapping[str, Kind] = {
+    "": "organization",
+    "individual": "person",
+    "vessel": "vessel",
+    "aircraft": "aircraft",
+}
+_ALT_TYPES = {"aka": "aka", "fka": "fka", "nka": "nka"}
+
+
+@dataclass(frozen=True)
+class CsvSet:
+    """File names of one OFAC CSV set."""
+
+    prim: str
+    add: str
+    alt: str
+    comments: str
+
+
+SDN_SET = CsvSet("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv")
+CONS_SET = CsvSet("cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv")
+
+
+def _null(value: str) -> str | None:
+    v = value.strip()
+    return None if v in ("", "-0-") else v
+
+
+def _rows(name: str, data: bytes, min_cols: int) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, cells) of a headerless OFAC CSV file; refuse what is not one."""
+    text = data.rstrip(b"\x1a\r\n").decode("latin-1")
+    head = text.lstrip()[:200].lower()
+    if head.startswith(("<!doctype", "<html", "<?xml", "{", "[")):
+        raise ParseError(f"{name}: not an OFAC CSV file (it starts like an HTML/XML/JSON document)")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for cells in reader:
+        line = reader.line_num
+        if not cells or cells == [""]:
+            continue
+        if line == 1 and cells[0].strip().lower() == "ent_num":
+            # Some mirrors add a header row that OFAC's own files do not have.
+            continue
+        if len(cells) < min_cols:
+            raise ParseError(
+                f"{name}: line {line} has {len(cells)} fields, expected {min_cols} "
+                "(truncated or not an OFAC file)"
+            )
+        if not cells[0].strip().isdigit():
+            raise ParseError(
+                f"{name}: line {line}, field ent_num: {cells[0][:40]!r} is not a number"
+            )
+        yield line, cells
+
+
+def parse_csv_set(files: Files, names: CsvSet) -> Iterator[Record]:
+    """Parse one OFAC CSV set. Only the primary file is required; addresses, aliases and
+    comments are attached when their files are present."""
+    if names.prim not in files:
+        raise ParseError(f"missing {names.prim}; got {sorted(files)}")
+    addresses: dict[int, list[str]] = defaultdict(list)
+    countries: dict[int, list[str]] = defaultdict(list)
+    aliases: dict[int, list[Name]] = defaultdict(list)
+    comments: dict[int, str] = {}
+    if names.add in files:
+        for _, c in _rows(names.add, files[names.add], 5):
+            ent = int(c[0])
+            parts = [p for p in (_null(c[2]), _null(c[3]), _null(c[4])) if p]
+            if parts:
+                addresses[ent].append(", ".join(parts))
+            if (country := country_or_text(_null(c[4]))) and country not in countries[ent]:
+                countries[ent].append(country)
+    if names.alt in files:
+        for line, c in _rows(names.alt, files[names.alt], 4):
+            alt_type = (_null(c[2]) or "aka").lower()
+            if alt_type not in _ALT_TYPES:
+                raise ParseError(f"{names.alt}: line {line}, field alt_type: unknown {alt_type!r}")
+            if alt_name := _null(c[3]):
+                aliases[int(c[0])].append(Name(alt_name, _ALT_TYPES[alt_type]))  # type: ignore[arg-type]
+    if names.comments in files:
+        for _, c in _rows(names.comments, files[names.comments], 2):
+            if text := _null(c[1]):
+                comments[int(c[0])] = text
+
+    seen: set[int] = set()
+    for line, c in _rows(names.prim, files[names.prim], PRIM_COLUMNS):
+        ent = int(c[0])
+        if ent in seen:
+            raise ParseError(f"{names.prim}: line {line}, field ent_num: {ent} appears twice")
+        seen.add(ent)
+        name = _null(c[1])
+        if not name:
+            raise ParseError(f"{names.prim}: line {line}, field SDN_Name is empty")
+        sdn_type = (_null(c[2]) or "").lower()
+        if sdn_type not in _KINDS:
+            raise ParseError(f"{names.prim}: line {line}, field SDN_Type: unknown {sdn_type!r}")
+        remarks = _null(c[11])
+        if ent in comments:
+            # The comments file continues a Remarks value cut at 1,000 characters mid-word.
+            remarks = (remarks or "") + comments[ent]
+        facts = parse_remarks(remarks)
+        details: dict[str, object] = dict(facts.facts.items())
+        for key, idx in (
+            ("title", 4),
+            ("call_sign", 5),
+            ("vessel_type", 6),
+            ("tonnage", 7),
+            ("grt", 8),
+            ("vessel_flag", 9),
+            ("vessel_owner", 10),
+        ):
+            if value := _null(c[idx]):
+                details[key] = value
+        identifiers = list(facts.identifiers)
+        if call_sign := _null(c[5]):
+            identifiers.append(Identifier("Call Sign", call_sign))
+        programs = tuple(
+            p.strip() for p in (_null(c[3]) or "").strip("[]").split("] [") if p.strip()
+        )
+        yield Record(
+            local_id=str(ent),
+            kind=_KINDS[sdn_type],
+            name=name,
+            aliases=tuple(aliases.get(ent, ())) + tuple(facts.weak_aliases),
+            programs=programs,
+            countries=tuple(countries.get(ent, ())),
+            addresses=tuple(addresses.get(ent, ())),
+            identifiers=tuple(identifiers),
+            listing_dates=tuple(sorted(set(facts.listing_dates))),
+            remarks=remarks,
+            details=details,
+        )
+
+
+def parse_sdn(files: Files) -> Iterator[Record]:
+    """The SDN list in any form OFAC publishes it (here: the legacy CSV set)."""
+    return parse_csv_set(files, SDN_SET)
+
+
+def parse_cons(files: Files) -> Iterator[Record]:
+    """OFAC's consolidated non-SDN list (NS-CMIC, SSI, NS-PLC…) in any form OFAC publishes it."""
+    return parse_csv_set(files, CONS_SET)
+
+
+_SLS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
+
+SDN_SPEC = SourceSpec(
+    id="us_ofac_sdn",
+    name="OFAC Specially Designated Nationals and Blocked Persons (SDN) List",
+    publisher="US Department of the Treasury, Office of Foreign Assets Control",
+    publisher_url="https://sanctionslist.ofac.treas.gov/Home/SdnList",
+    parse=parse_sdn,
+    files=(
+        RemoteFile("sdn.csv", _SLS + "SDN.CSV", "csv"),
+        RemoteFile("add.csv", _SLS + "ADD.CSV", "csv"),
+        RemoteFile("alt.csv", _SLS + "ALT.CSV", "csv"),
+        RemoteFile("sdn_comments.csv", _SLS + "SDN_COMMENTS.CSV", "csv"),
+    ),
+)
+
+CONS_SPEC = SourceSpec(
+    id="us_ofac_cons",
+    name="OFAC Consolidated (non-SDN) Sanctions List, incl. NS-CMIC",
+    publisher="US Department of the Treasury, Office of Foreign Assets Control",
+    publisher_url="https://sanctionslist.ofac.treas.gov/Home/ConsolidatedList",
+    parse=parse_cons,
+    files=(
+        RemoteFile("cons_prim.csv", _SLS + "CONS_PRIM.CSV", "csv"),
+        RemoteFile("cons_add.csv", _SLS + "CONS_ADD.CSV", "csv"),
+        RemoteFile("cons_alt.csv", _SLS + "CONS_ALT.CSV", "csv"),
+        RemoteFile("cons_comments.csv", _SLS + "CONS_COMMENTS.CSV", "csv"),
+    ),
+)
