@@ -115,6 +115,7 @@ def get_entity(session: Session, entity_id: str) -> dict[str, Any]:
         source_id, _ = split_entity_id(entity_id)
     except ValueError as exc:
         raise InputError(f"{exc}; entity ids look like us_ofac_sdn:306") from exc
+    sync_registry(session)
     row = session.get(SourceRow, source_id)
     if row is None:
         raise NotFoundError(f"unknown source {source_id!r} in entity id {entity_id!r}")

@@ -1,0 +1,59 @@
+"""`screening serve` as scripts/run starts it: a real process on a free localhost port that loads
+the bundled snapshots into an empty SQLite database and answers /health and /v1/sources."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from screening.sources.bundled import has_bundle
+from screening.sources.registry import FIXED_SOURCES
+
+from .conftest import DATA
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_loads_bundled_data_and_answers(tmp_path: Path) -> None:
+    port = _free_port()
+    env = dict(os.environ, SCREENING_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite'}")
+    exe = Path(sys.executable).parent / "screening"
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "server did not answer /health in 120 s"
+                time.sleep(0.5)
+        assert r.json()["status"] == "ok"
+        sources = {s["source"]: s for s in httpx.get(f"http://127.0.0.1:{port}/v1/sources").json()}
+        assert sources["us_ofac_sdn"]["status"] == "ok"
+        assert sources["us_ofac_sdn"]["entity_count"] == 15402
+        for spec in FIXED_SOURCES:
+            loaded = sources[spec.id]["entity_count"] > 0
+            assert loaded == (spec.parse is not None and has_bundle(DATA, spec.id)), spec.id
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    out = proc.stdout.read() if proc.stdout else ""
+    assert f"http://127.0.0.1:{port}" in out
