@@ -13,11 +13,12 @@ from .sources.base import Record
 
 
 def record_dict(record: Record) -> dict[str, Any]:
-    """A record as plain JSON-compatible data (dates as ISO strings)."""
+    """A record as plain JSON data (lists, not tuples; dates as ISO strings): exactly what the
+    database's JSON columns give back, so stored and freshly parsed records compare equal."""
     data = asdict(record)
-    data["listing_dates"] = [d.isoformat() for d in record.listing_dates]
     data["details"] = dict(record.details)
-    return data
+    result: dict[str, Any] = json.loads(canonical_json(data))
+    return result
 
 
 def _default(value: object) -> str:
@@ -33,7 +34,9 @@ def canonical_json(data: Any) -> str:
 
 
 def record_hash(record: Record) -> str:
-    return hashlib.sha256(canonical_json(record_dict(record)).encode()).hexdigest()
+    data = asdict(record)
+    data["details"] = dict(record.details)
+    return hashlib.sha256(canonical_json(data).encode()).hexdigest()
 
 
 def records_hash(hashes: Iterable[tuple[str, str]]) -> str:

@@ -63,6 +63,10 @@ class ListedEntity(SQLModel, table=True):
     local_id: str = Field(max_length=200)
     kind: str = Field(max_length=32)
     name: str
+    # Every alias as {"value", "type", "quality"}: the record is reconstructible for diffs.
+    aliases: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     programs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     countries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     addresses: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -90,3 +94,26 @@ class EntityName(SQLModel, table=True):
     name_type: str = Field(max_length=16)  # primary | aka | fka | nka | weak
     quality: str | None = None
     normalized: str
+
+
+class SnapshotDiff(SQLModel, table=True):
+    """What changed from one version of a source to the next, stored when the new one is made."""
+
+    __tablename__ = "snapshot_diff"
+    __table_args__ = (UniqueConstraint("from_snapshot_id", "to_snapshot_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(foreign_key="source.id", max_length=200, index=True)
+    from_snapshot_id: int = Field(foreign_key="snapshot.id")
+    to_snapshot_id: int = Field(foreign_key="snapshot.id")
+    from_version: str = Field(max_length=64)
+    to_version: str = Field(max_length=64)
+    added: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    removed: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    changed: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )

@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 from .errors import InputError, NotFoundError
 from .models import EntityName, ListedEntity, Snapshot, SourceRow
 from .settings import Settings
-from .snapshots import Progress, RefreshOutcome, ensure_source_row, refresh_source, snapshots_of
+from .snapshots import RefreshOutcome, ensure_source_row, refresh_source, snapshots_of
+from .store import Progress
 from .sources.base import SourceSpec
 from .sources.fetch import make_client
 from .sources.ids import split_entity_id

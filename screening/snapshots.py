@@ -1,36 +1,33 @@
-"""Refresh: obtain files -> parse -> sanity checks -> atomic switch of the active snapshot.
+"""Refresh: obtain files -> parse -> sanity checks -> atomic switch of the active snapshot -> diff.
 
 A refresh never loses a good list. Any failure (download, parse, an empty result, a result far
 smaller than the active snapshot unless forced) leaves the previous snapshot active, marks the
 source `refresh_failed` and records why, both on the source and as a `failed` snapshot row.
-A new snapshot is written only when the canonical records' hash differs from the active one.
+A new snapshot is written only when the canonical records' hash differs from the active one,
+and with it the diff against the snapshot it replaces.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import Table, insert, text
+from sqlalchemy import text
 from sqlmodel import Session, select
 
-from .canonical import record_dict, record_hash, records_hash
+from .canonical import record_hash, records_hash
+from .diffs import diff_records
 from .errors import FetchError, NotFoundError, ParseError, RefreshRejected, ScreeningError
-from .matching.normalize import normalize_name
-from .models import EntityName, ListedEntity, Snapshot, SourceRow
+from .models import Snapshot, SnapshotDiff, SourceRow
 from .settings import Settings
 from .sources.base import Files, Record, SourceSpec
 from .sources.bundled import has_bundle, load_bundle
 from .sources.fetch import fetch_files
-
-Progress = Callable[[str, int, int | None], None]
-_BATCH = 2000
-_ENTITY: Table = ListedEntity.__table__  # type: ignore[attr-defined]
-_NAME: Table = EntityName.__table__  # type: ignore[attr-defined]
+from .store import Progress, items_as_records, snapshot_records, write_entities
 
 
 @dataclass
@@ -45,12 +42,14 @@ class RefreshOutcome:
 
 @dataclass
 class Obtained:
+    """A source's files and what we know of where and when they come from."""
+
     files: Files
-    origin: str
-    origin_url: str | None
-    published_at: date | None
-    completeness: str
-    cache: dict[str, Any]
+    origin: str  # live | bundled | import | upload
+    origin_url: str | None = None
+    published_at: date | None = None
+    completeness: str = "full"
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 def now_utc() -> datetime:
@@ -86,7 +85,7 @@ def active_snapshot(session: Session, row: SourceRow) -> Snapshot | None:
     return session.get(Snapshot, row.active_snapshot_id) if row.active_snapshot_id else None
 
 
-def _obtain(
+def obtain(
     spec: SourceSpec,
     settings: Settings,
     *,
@@ -99,12 +98,7 @@ def _obtain(
     if offline or spec.bundled_only:
         bundle = load_bundle(settings.data_dir, spec.id)
         return Obtained(
-            bundle.files,
-            "bundled",
-            bundle.origin_url,
-            bundle.published_at,
-            bundle.completeness,
-            cache,
+            bundle.files, "bundled", bundle.origin_url, bundle.published_at, bundle.completeness
         )
     if client is None:
         raise FetchError(f"{spec.id}: no HTTP client for a live refresh")
@@ -118,94 +112,119 @@ def _obtain(
         if got.not_modified:
             return None
         published = got.last_modified.date() if got.last_modified else None
-        return Obtained(
-            got.files, "live", got.urls[0] if got.urls else None, published, "full", got.cache
-        )
+        url = got.urls[0] if got.urls else None
+        return Obtained(got.files, "live", url, published, "full", got.cache)
     raise FetchError("; ".join(errors))
 
 
-def _with_ids(spec: SourceSpec, records: Iterator[Record]) -> list[tuple[Record, str]]:
+def parse_items(spec: SourceSpec, files: Files) -> list[tuple[Record, str]]:
+    """Run the parser and check what every record must have: a unique id and a name."""
+    if spec.parse is None:
+        raise ParseError(f"{spec.id}: no parser for this source")
     out: list[tuple[Record, str]] = []
     seen: set[str] = set()
-    for rec in records:
-        if not rec.local_id or not rec.name.strip():
-            raise ParseError(f"{spec.id}: a record has an empty id or name ({rec.local_id!r})")
-        if rec.local_id in seen:
-            raise ParseError(f"{spec.id}: local id {rec.local_id!r} appears twice")
-        seen.add(rec.local_id)
-        out.append((rec, record_hash(rec)))
+    records: Iterator[Record] = spec.parse(files)
+    try:
+        for rec in records:
+            if not rec.local_id or not rec.name.strip():
+                raise ParseError(f"{spec.id}: a record has an empty id or name ({rec.local_id!r})")
+            if rec.local_id in seen:
+                raise ParseError(f"{spec.id}: local id {rec.local_id!r} appears twice")
+            seen.add(rec.local_id)
+            out.append((rec, record_hash(rec)))
+    except ScreeningError:
+        raise
+    except Exception as exc:  # a parser bug or a layout it did not foresee
+        raise ParseError(f"{spec.id}: {type(exc).__name__}: {exc}") from exc
     return out
 
 
-def _write(
-    session: Session,
-    snap_id: int,
-    spec: SourceSpec,
-    items: list[tuple[Record, str]],
-    progress: Progress | None,
-) -> None:
-    total = len(items)
-    for start in range(0, total, _BATCH):
-        chunk = items[start : start + _BATCH]
-        rows = []
-        for rec, rh in chunk:
-            data = record_dict(rec)
-            rows.append(
-                {
-                    "snapshot_id": snap_id,
-                    "source_id": spec.id,
-                    "entity_id": f"{spec.id}:{rec.local_id}",
-                    "local_id": rec.local_id,
-                    "kind": rec.kind,
-                    "name": rec.name,
-                    "programs": list(rec.programs),
-                    "countries": list(rec.countries),
-                    "addresses": list(rec.addresses),
-                    "identifiers": data["identifiers"],
-                    "listing_dates": data["listing_dates"],
-                    "listed_on": rec.listed_on,
-                    "remarks": rec.remarks,
-                    "details": data["details"],
-                    "record_hash": rh,
-                }
-            )
-        result = session.execute(insert(_ENTITY).returning(_ENTITY.c.id, _ENTITY.c.entity_id), rows)
-        pk_by_id = {eid: pk for pk, eid in result.all()}
-        names = []
-        for rec, _ in chunk:
-            pk = pk_by_id[f"{spec.id}:{rec.local_id}"]
-            names.append(
-                {
-                    "entity_pk": pk,
-                    "snapshot_id": snap_id,
-                    "name": rec.name,
-                    "name_type": "primary",
-                    "quality": None,
-                    "normalized": normalize_name(rec.name),
-                }
-            )
-            for alias in rec.aliases:
-                names.append(
-                    {
-                        "entity_pk": pk,
-                        "snapshot_id": snap_id,
-                        "name": alias.value,
-                        "name_type": alias.type,
-                        "quality": alias.quality,
-                        "normalized": normalize_name(alias.value),
-                    }
-                )
-        if names:
-            session.execute(insert(_NAME), names)
-        if progress:
-            progress("storing", min(start + _BATCH, total), total)
-
-
 def _lock(session: Session, source_id: str) -> None:
-    """One refresher per source at a time across workers (PostgreSQL advisory lock; SQLite
+    """One writer per source at a time across workers (PostgreSQL advisory lock; SQLite
     already serialises writers)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": source_id})
+
+
+def ingest(
+    session: Session,
+    spec: SourceSpec,
+    got: Obtained,
+    settings: Settings,
+    *,
+    force: bool = False,
+    fetched_at: datetime | None = None,
+    progress: Progress | None = None,
+) -> RefreshOutcome:
+    """Parse `got`, check it, and make it the active snapshot if its records changed. Raises
+    ScreeningError without writing anything when the data is unusable or suspicious."""
+    fetched_at = fetched_at or now_utc()
+    row = ensure_source_row(session, spec)
+    active = active_snapshot(session, row)
+    previous_version = active.version if active else None
+    if progress:
+        progress("parsing", 0, None)
+    items = parse_items(spec, got.files)
+    published_at = got.published_at
+    if spec.published is not None:
+        published_at = spec.published(got.files) or published_at
+    if not items:
+        raise RefreshRejected(f"{spec.id}: the new data has no entries; kept the active snapshot")
+    if active and not force:
+        ratio = settings.min_ratio_for(spec.id)
+        if len(items) < active.entity_count * ratio:
+            raise RefreshRejected(
+                f"{spec.id}: the new data has {len(items)} entries, under {ratio:.0%} of the "
+                f"active snapshot's {active.entity_count}; kept the active snapshot "
+                "(use --force to accept it)"
+            )
+    digest = records_hash((rec.local_id, rh) for rec, rh in items)
+    if active and active.records_hash == digest:
+        row.status, row.last_error, row.last_attempt_at = "ok", None, fetched_at
+        row.http_cache = got.cache
+        session.commit()
+        return RefreshOutcome(spec.id, "unchanged", active.version, previous_version, len(items))
+    _lock(session, spec.id)
+    snap = Snapshot(
+        source_id=spec.id,
+        version=make_version(published_at, fetched_at, digest),
+        published_at=published_at,
+        fetched_at=fetched_at,
+        origin_url=got.origin_url,
+        origin=got.origin,
+        records_hash=digest,
+        entity_count=len(items),
+        counts=dict(Counter(rec.kind for rec, _ in items)),
+        completeness=got.completeness,
+        status="loading",
+    )
+    session.add(snap)
+    session.flush()
+    assert snap.id is not None
+    write_entities(session, snap.id, spec.id, items, progress)
+    if active and active.id is not None and active.version and snap.version:
+        diff = diff_records(snapshot_records(session, active.id), items_as_records(spec.id, items))
+        session.add(
+            SnapshotDiff(
+                source_id=spec.id,
+                from_snapshot_id=active.id,
+                to_snapshot_id=snap.id,
+                from_version=active.version,
+                to_version=snap.version,
+                added=diff.added,
+                removed=diff.removed,
+                changed=diff.changed,
+            )
+        )
+    # The switch: the old snapshot is superseded and the new one active in one commit.
+    if active:
+        active.status = "superseded"
+    snap.status = "active"
+    row.active_snapshot_id = snap.id
+    row.status, row.last_error, row.last_attempt_at = "ok", None, fetched_at
+    row.http_cache = got.cache
+    session.commit()
+    return RefreshOutcome(spec.id, "created", snap.version, previous_version, len(items))
 
 
 def refresh_source(
@@ -231,102 +250,44 @@ def refresh_source(
     try:
         if progress:
             progress("fetching", 0, None)
-        got = _obtain(spec, settings, offline=offline, client=client, cache=dict(row.http_cache))
+        got = obtain(spec, settings, offline=offline, client=client, cache=dict(row.http_cache))
         if got is None:
-            row.status, row.last_error, row.last_attempt_at = (
-                "ok" if active else row.status,
-                None,
-                fetched_at,
-            )
+            row.last_error, row.last_attempt_at = None, fetched_at
+            if active:
+                row.status = "ok"
             session.commit()
+            count = active.entity_count if active else 0
             return RefreshOutcome(
                 spec.id,
                 "unchanged",
                 previous_version,
                 previous_version,
-                active.entity_count if active else 0,
+                count,
                 "not modified (HTTP 304)",
             )
-        if progress:
-            progress("parsing", 0, None)
-        try:
-            items = _with_ids(spec, spec.parse(got.files))
-        except ScreeningError:
-            raise
-        except Exception as exc:  # a parser bug or a layout it did not foresee
-            raise ParseError(f"{spec.id}: {type(exc).__name__}: {exc}") from exc
-        published_at = got.published_at
-        if spec.published is not None:
-            published_at = spec.published(got.files) or published_at
-        if not items:
-            raise RefreshRejected(
-                f"{spec.id}: the new data has no entries; kept the active snapshot"
-            )
-        if active and not force:
-            ratio = settings.min_ratio_for(spec.id)
-            if len(items) < active.entity_count * ratio:
-                raise RefreshRejected(
-                    f"{spec.id}: the new data has {len(items)} entries, under {ratio:.0%} of the "
-                    f"active snapshot's {active.entity_count}; kept the active snapshot "
-                    "(use --force to accept it)"
-                )
-        digest = records_hash((rec.local_id, rh) for rec, rh in items)
-        if active and active.records_hash == digest:
-            row.status, row.last_error, row.last_attempt_at = "ok", None, fetched_at
-            row.http_cache = got.cache
-            session.commit()
-            return RefreshOutcome(
-                spec.id, "unchanged", active.version, previous_version, len(items)
-            )
-        _lock(session, spec.id)
-        snap = Snapshot(
-            source_id=spec.id,
-            version=make_version(published_at, fetched_at, digest),
-            published_at=published_at,
-            fetched_at=fetched_at,
-            origin_url=got.origin_url,
-            origin=got.origin,
-            records_hash=digest,
-            entity_count=len(items),
-            counts=dict(Counter(rec.kind for rec, _ in items)),
-            completeness=got.completeness,
-            status="loading",
+        return ingest(
+            session, spec, got, settings, force=force, fetched_at=fetched_at, progress=progress
         )
-        session.add(snap)
-        session.flush()
-        assert snap.id is not None
-        _write(session, snap.id, spec, items, progress)
-        # The switch: the old snapshot is superseded and the new one active in one commit.
-        if active:
-            active.status = "superseded"
-        snap.status = "active"
-        row.active_snapshot_id = snap.id
-        row.status, row.last_error, row.last_attempt_at = "ok", None, fetched_at
-        row.http_cache = got.cache
-        session.commit()
-        return RefreshOutcome(spec.id, "created", snap.version, previous_version, len(items))
     except ScreeningError as exc:
         session.rollback()
-        return _record_failure(session, spec, fetched_at, exc.detail, previous_version)
+        record_failure(session, spec.id, fetched_at, exc.detail)
+        return RefreshOutcome(
+            spec.id, "failed", previous_version, previous_version, detail=exc.detail
+        )
 
 
-def _record_failure(
-    session: Session, spec: SourceSpec, when: datetime, detail: str, previous_version: str | None
-) -> RefreshOutcome:
-    row = session.get(SourceRow, spec.id)
+def record_failure(session: Session, source_id: str, when: datetime, detail: str) -> None:
+    """Mark the source failed (its active snapshot, if any, stays) and keep the attempt."""
+    row = session.get(SourceRow, source_id)
     if row is None:  # pragma: no cover - created at the start of the refresh
-        raise NotFoundError(f"unknown source {spec.id}")
+        raise NotFoundError(f"unknown source {source_id}")
     row.status = "refresh_failed" if row.active_snapshot_id else "no_data"
     row.last_error = detail
     row.last_attempt_at = when
-    session.add(Snapshot(source_id=spec.id, fetched_at=when, status="failed", error=detail))
+    session.add(Snapshot(source_id=source_id, fetched_at=when, status="failed", error=detail))
     session.commit()
-    return RefreshOutcome(spec.id, "failed", previous_version, previous_version, detail=detail)
 
 
 def snapshots_of(session: Session, source_id: str) -> list[Snapshot]:
-    return list(
-        session.exec(
-            select(Snapshot).where(Snapshot.source_id == source_id).order_by(Snapshot.id.desc())  # type: ignore[union-attr]
-        )
-    )
+    stmt = select(Snapshot).where(Snapshot.source_id == source_id)
+    return list(session.exec(stmt.order_by(Snapshot.id.desc())))  # type: ignore[union-attr]

@@ -4,6 +4,9 @@ exist yet is listed with `parse=None` and always shows `no_data`."""
 from __future__ import annotations
 
 from .base import SourceSpec
+from .dod1260h import DOD1260H_SPEC
+from .fcc import FCC_SPEC
+from .ndaa889 import NDAA889_SPEC
 from .ofac import CONS_SPEC, SDN_SPEC
 
 
@@ -32,24 +35,9 @@ FIXED_SOURCES: tuple[SourceSpec, ...] = (
         "US Department of Commerce, Bureau of Industry and Security",
         "https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-744/appendix-Supplement%20No.%207%20to%20Part%20744",
     ),
-    _pending(
-        "us_fcc_covered",
-        "FCC Covered List",
-        "US Federal Communications Commission",
-        "https://www.fcc.gov/supplychain/coveredlist",
-    ),
-    _pending(
-        "us_ndaa_889",
-        "NDAA FY2019 Section 889 named companies",
-        "US Congress (Pub. L. 115-232)",
-        "https://www.congress.gov/115/plaws/publ232/PLAW-115publ232.pdf",
-    ),
-    _pending(
-        "us_dod_1260h",
-        "DoD Section 1260H Chinese military companies",
-        "US Department of Defense",
-        "https://www.defense.gov/",
-    ),
+    FCC_SPEC,
+    NDAA889_SPEC,
+    DOD1260H_SPEC,
     _pending(
         "un_sc",
         "UN Security Council Consolidated List",
