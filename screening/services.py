@@ -14,11 +14,11 @@ from .errors import InputError, NotFoundError
 from .models import EntityName, ListedEntity, Snapshot, SourceRow
 from .settings import Settings
 from .snapshots import RefreshOutcome, ensure_source_row, refresh_source, snapshots_of
-from .store import Progress
 from .sources.base import SourceSpec
 from .sources.fetch import make_client
 from .sources.ids import split_entity_id
 from .sources.registry import FIXED_SOURCES, get_spec
+from .store import Progress
 
 
 @dataclass

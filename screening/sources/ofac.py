@@ -1,10 +1,13 @@
 """OFAC's lists in their legacy CSV form: the SDN set (sdn/add/alt/sdn_comments) and the
 consolidated non-SDN set (cons_prim/cons_add/cons_alt/cons_comments), which share one layout.
+`parse_sdn` / `parse_cons` also read the two XML forms (ofac_xml.py, ofac_advanced.py), chosen by
+which file names are present.
 
 Format facts (OFAC's data specification, and the real files in tests/fixtures): no header row,
 CRLF line ends, every null written `-0- ` (with a trailing space), a final 0x1A (DOS EOF) byte,
 Latin-1 text, several programs joined as `A] [B`, Remarks cut at 1,000 characters and continued
-in the comments file.
+in the comments file. Every row of a real file ends with CRLF and every value is quoted or
+`-0- `, which is how a file cut mid-row is recognised.
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ import io
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from ..errors import ParseError
 from .base import Files, Identifier, Kind, Name, Record, RemoteFile, SourceSpec
 from .countries import country_or_text
+from .ofac_advanced import advanced_issue_date, parse_advanced
 from .ofac_remarks import parse_remarks
+from .ofac_xml import legacy_publish_date, parse_legacy
 
 PRIM_COLUMNS = 12
 _KINDS: Mapping[str, Kind] = {
@@ -55,8 +61,21 @@ def _rows(name: str, data: bytes, min_cols: int) -> Iterator[tuple[int, list[str
     head = text.lstrip()[:200].lower()
     if head.startswith(("<!doctype", "<html", "<?xml", "{", "[")):
         raise ParseError(f"{name}: not an OFAC CSV file (it starts like an HTML/XML/JSON document)")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    for cells in reader:
+    if text and not text.endswith("\n") and not text.rstrip(" ").endswith(('"', "-0-")):
+        # The last row stops inside an unquoted value: the download was cut mid-row.
+        last = text.count("\n") + 1
+        raise ParseError(f"{name}: line {last} is cut off mid-value (truncated file)")
+    # strict: a quoted value left open at the end of the file (cut mid-row) is an error.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ParseError(
+                f"{name}: line {reader.line_num}: {exc} (truncated or not an OFAC file)"
+            ) from exc
         line = reader.line_num
         if not cells or cells == [""]:
             continue
@@ -152,16 +171,57 @@ def parse_csv_set(files: Files, names: CsvSet) -> Iterator[Record]:
             remarks=remarks,
             details=details,
         )
+    if not seen:
+        raise ParseError(f"{names.prim}: no entries")
+
+
+@dataclass(frozen=True)
+class Forms:
+    """File names of one list in each of OFAC's three forms."""
+
+    csv: CsvSet
+    legacy_xml: str
+    advanced_xml: str
+
+
+SDN_FORMS = Forms(SDN_SET, "sdn.xml", "sdn_advanced.xml")
+CONS_FORMS = Forms(CONS_SET, "consolidated.xml", "cons_advanced.xml")
+
+
+def _parse_any(files: Files, forms: Forms) -> Iterator[Record]:
+    if forms.csv.prim in files:
+        return parse_csv_set(files, forms.csv)
+    if forms.legacy_xml in files:
+        return parse_legacy(forms.legacy_xml, files[forms.legacy_xml])
+    if forms.advanced_xml in files:
+        return parse_advanced(forms.advanced_xml, files[forms.advanced_xml])
+    raise ParseError(
+        f"none of {forms.csv.prim}, {forms.legacy_xml}, {forms.advanced_xml} is among the files "
+        f"{sorted(files)}"
+    )
 
 
 def parse_sdn(files: Files) -> Iterator[Record]:
-    """The SDN list in any form OFAC publishes it (here: the legacy CSV set)."""
-    return parse_csv_set(files, SDN_SET)
+    """The SDN list in any form OFAC publishes it: CSV set, legacy XML or advanced XML."""
+    return _parse_any(files, SDN_FORMS)
 
 
 def parse_cons(files: Files) -> Iterator[Record]:
-    """OFAC's consolidated non-SDN list (NS-CMIC, SSI, NS-PLC…) in any form OFAC publishes it."""
-    return parse_csv_set(files, CONS_SET)
+    """OFAC's consolidated non-SDN list (NS-CMIC, SSI, NS-PLC…) in any of OFAC's three forms."""
+    return _parse_any(files, CONS_FORMS)
+
+
+def published_date(files: Files) -> date | None:
+    """The publisher's date carried inside the files: the legacy XML's Publish_Date or the
+    advanced XML's DateOfIssue. The CSV sets carry none (None)."""
+    for forms in (SDN_FORMS, CONS_FORMS):
+        if forms.csv.prim in files:
+            return None
+        if forms.legacy_xml in files:
+            return legacy_publish_date(forms.legacy_xml, files[forms.legacy_xml])
+        if forms.advanced_xml in files:
+            return advanced_issue_date(forms.advanced_xml, files[forms.advanced_xml])
+    return None
 
 
 _SLS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
@@ -178,6 +238,11 @@ SDN_SPEC = SourceSpec(
         RemoteFile("alt.csv", _SLS + "ALT.CSV", "csv"),
         RemoteFile("sdn_comments.csv", _SLS + "SDN_COMMENTS.CSV", "csv"),
     ),
+    alternatives=(
+        (RemoteFile("sdn.xml", _SLS + "SDN.XML", "xml"),),
+        (RemoteFile("sdn_advanced.xml", _SLS + "SDN_ADVANCED.XML", "xml"),),
+    ),
+    published=published_date,
 )
 
 CONS_SPEC = SourceSpec(
@@ -192,4 +257,9 @@ CONS_SPEC = SourceSpec(
         RemoteFile("cons_alt.csv", _SLS + "CONS_ALT.CSV", "csv"),
         RemoteFile("cons_comments.csv", _SLS + "CONS_COMMENTS.CSV", "csv"),
     ),
+    alternatives=(
+        (RemoteFile("consolidated.xml", _SLS + "CONSOLIDATED.XML", "xml"),),
+        (RemoteFile("cons_advanced.xml", _SLS + "CONS_ADVANCED.XML", "xml"),),
+    ),
+    published=published_date,
 )
