@@ -50,6 +50,15 @@ _ALIASES = {
     "netherlands antilles": "AN",
     "region: crimea": "UA",
     "crimea": "UA",
+    # UN forms (seen in the UN consolidated list).
+    "iran (islamic republic of)": "IR",
+    "state of palestine": "PS",
+    "china, hong kong special administrative region": "HK",
+    "china, macao special administrative region": "MO",
+    "bolivia (plurinational state of)": "BO",
+    "venezuela (bolivarian republic of)": "VE",
+    "micronesia (federated states of)": "FM",
+    "netherlands (kingdom of the)": "NL",
 }
 
 

@@ -4,6 +4,7 @@ exist yet is listed with `parse=None` and always shows `no_data`."""
 from __future__ import annotations
 
 from .base import SourceSpec
+from . import eu, kev, un
 from .dod1260h import DOD1260H_SPEC
 from .fcc import FCC_SPEC
 from .ndaa889 import NDAA889_SPEC
@@ -38,30 +39,15 @@ FIXED_SOURCES: tuple[SourceSpec, ...] = (
     FCC_SPEC,
     NDAA889_SPEC,
     DOD1260H_SPEC,
-    _pending(
-        "un_sc",
-        "UN Security Council Consolidated List",
-        "United Nations Security Council",
-        "https://main.un.org/securitycouncil/en/content/un-sc-consolidated-list",
-    ),
-    _pending(
-        "eu_fsf",
-        "EU Financial Sanctions Files (FSF)",
-        "European Commission",
-        "https://webgate.ec.europa.eu/fsd/fsf",
-    ),
+    un.SPEC,
+    eu.SPEC,
     _pending(
         "gb_fcdo_sanctions",
         "UK Sanctions List",
         "UK Foreign, Commonwealth and Development Office",
         "https://www.gov.uk/government/publications/the-uk-sanctions-list",
     ),
-    _pending(
-        "us_cisa_kev",
-        "CISA Known Exploited Vulnerabilities Catalog",
-        "US Cybersecurity and Infrastructure Security Agency",
-        "https://www.cisa.gov/known-exploited-vulnerabilities-catalog",
-    ),
+    kev.SPEC,
 )
 
 _BY_ID = {spec.id: spec for spec in FIXED_SOURCES}
