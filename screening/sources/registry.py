@@ -3,8 +3,8 @@ exist yet is listed with `parse=None` and always shows `no_data`."""
 
 from __future__ import annotations
 
-from .base import SourceSpec
 from . import eu, kev, un
+from .base import SourceSpec
 from .dod1260h import DOD1260H_SPEC
 from .fcc import FCC_SPEC
 from .ndaa889 import NDAA889_SPEC
