@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -23,10 +25,12 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 from sqlmodel import Session
 
-from . import services
+from . import services, userlists
 from .db import engine_for
+from .durations import parse_duration
 from .errors import InputError, NotFoundError, ScreeningError
 from .settings import Settings, get_settings
+from .snapshots import RefreshOutcome
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_DATA, EXIT_REFRESH_FAILED = 0, 1, 2, 3, 4
 
@@ -163,10 +167,42 @@ def refresh(
         bool, typer.Option("--force", help="Accept a result far smaller than the active snapshot.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcomes as JSON.")] = False,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every",
+            help="Keep running and refresh again at this interval (e.g. 6h, 30m); Ctrl-C stops.",
+        ),
+    ] = None,
 ) -> None:
     """Download (or, with --offline, load from data/) each list, parse it and switch to the new
     version atomically. A failed or suspicious refresh keeps the previous snapshot active and
-    marks the source refresh_failed. Exit 4 when any source failed."""
+    marks the source refresh_failed; one source's failure never stops the others. Exit 4 when
+    any source failed (with --every the loop carries on; Ctrl-C ends it with exit 0)."""
+    if every is None:
+        _refresh_once(source, offline, force, as_json)
+        return
+    try:
+        interval = parse_duration(every, "--every").total_seconds()
+    except ScreeningError as exc:
+        err.print(f"[red]error:[/red] {exc.detail}", highlight=False)
+        raise typer.Exit(EXIT_INPUT) from exc
+    try:
+        while True:
+            started = time.monotonic()
+            try:
+                _refresh_once(source, offline, force, as_json)
+            except typer.Exit as exc:
+                if exc.exit_code == EXIT_INPUT:
+                    raise  # a usage error will not fix itself on the next run
+            wait = max(0.0, interval - (time.monotonic() - started))
+            err.print(f"next refresh in {wait:.0f} s", highlight=False)
+            time.sleep(wait)
+    except KeyboardInterrupt:
+        raise typer.Exit(EXIT_OK) from None
+
+
+def _refresh_once(source: list[str] | None, offline: bool, force: bool, as_json: bool) -> None:
     with (
         _session() as (session, settings),
         Progress(
@@ -199,6 +235,11 @@ def refresh(
         )
     if as_json:
         _print_json([services.outcome_dict(o) for o in outcomes])
+    _report(outcomes)
+
+
+def _report(outcomes: list[RefreshOutcome]) -> None:
+    """One line per source on stderr; exit 4 when any failed."""
     for o in outcomes:
         if o.result == "failed":
             err.print(
@@ -217,6 +258,81 @@ def refresh(
             err.print(f"[dim]{o.source_id}: skipped — {o.detail}[/dim]", highlight=False)
     if any(o.result == "failed" for o in outcomes):
         raise typer.Exit(EXIT_REFRESH_FAILED)
+
+
+@app.command()
+def diff(
+    source: Annotated[
+        str, typer.Argument(help="A source id, e.g. us_fcc_covered or custom:vendors.")
+    ],
+    from_version: Annotated[str | None, typer.Option("--from", help="Older version.")] = None,
+    to_version: Annotated[str | None, typer.Option("--to", help="Newer version.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (the stable contract).")
+    ] = False,
+) -> None:
+    """What changed between two versions of a list: entities added, removed and changed (with
+    each changed field's old and new value). Default: the active version against the one before."""
+    with _session() as (session, _):
+        data = userlists.diff(session, source, from_version, to_version)
+    if as_json:
+        _print_json(data)
+        return
+    out = Console()
+    out.print(f"[bold]{data['source']}[/bold]: {data['from']} -> {data['to']}", highlight=False)
+    for label, key, colour in (("added", "added", "green"), ("removed", "removed", "red")):
+        for e in data[key]:
+            out.print(
+                f"  [{colour}]{label}[/{colour}]   {e['entity_id']}  {e['name']}", highlight=False
+            )
+    for e in data["changed"]:
+        out.print(f"  [yellow]changed[/yellow] {e['entity_id']}  {e['name']}", highlight=False)
+        for field, change in e["fields"].items():
+            out.print(
+                f"      {field}: {change['old']!r} -> {change['new']!r}",
+                highlight=False,
+                soft_wrap=True,
+            )
+    n = (len(data["added"]), len(data["removed"]), len(data["changed"]))
+    out.print(f"{n[0]} added, {n[1]} removed, {n[2]} changed", highlight=False)
+
+
+import_app = typer.Typer(help="Import lists from other publishers.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("opensanctions")
+def import_opensanctions(
+    dataset: Annotated[str, typer.Argument(help="Dataset name, e.g. default, sanctions, eu_fsf.")],
+    file_or_url: Annotated[str, typer.Argument(help="entities.ftm.json file path or URL.")],
+    force: Annotated[bool, typer.Option("--force", help="Accept a far smaller version.")] = False,
+) -> None:
+    """Import an OpenSanctions FollowTheMoney export (JSON lines) as source
+    opensanctions:DATASET. OpenSanctions data is licensed CC BY-NC 4.0 (commercial use needs
+    their licence). An import from a URL is refreshed from it by `screening refresh`."""
+    with _session() as (session, settings):
+        out = userlists.import_opensanctions(session, settings, dataset, file_or_url, force=force)
+    _report([out])
+
+
+@lists_app.command("add-custom")
+def add_custom(
+    name: Annotated[str, typer.Argument(help="List name: the source becomes custom:NAME.")],
+    file: Annotated[Path, typer.Argument(help="CSV with header name[,aliases,country,reason,id].")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Accept a deliberate large shrink.")
+    ] = False,
+) -> None:
+    """Load an in-house denied- or approved-party list as a new version of custom:NAME. Every
+    bad row is reported with its row, line and field, and nothing is loaded from such a file."""
+    if not file.is_file():
+        err.print(f"[red]error:[/red] {file}: no such file", highlight=False)
+        raise typer.Exit(EXIT_INPUT)
+    with _session() as (session, settings):
+        out = userlists.add_custom(
+            session, settings, name, file.read_bytes(), str(file), force=force
+        )
+    _report([out])
 
 
 @app.command()

@@ -14,6 +14,7 @@ from .errors import InputError, NotFoundError
 from .models import EntityName, ListedEntity, Snapshot, SourceRow
 from .settings import Settings
 from .snapshots import RefreshOutcome, ensure_source_row, refresh_source, snapshots_of
+from .sources import ftm
 from .sources.base import SourceSpec
 from .sources.fetch import make_client
 from .sources.ids import split_entity_id
@@ -166,15 +167,32 @@ def get_entity(session: Session, entity_id: str) -> dict[str, Any]:
     }
 
 
-def resolve_specs(source_ids: Iterable[str] | None) -> list[SourceSpec]:
+def _imported_specs(session: Session) -> dict[str, SourceSpec]:
+    """OpenSanctions imports that came from a URL refresh from it like any live source."""
+    out: dict[str, SourceSpec] = {}
+    rows = session.exec(select(SourceRow).where(SourceRow.id.startswith("opensanctions:")))
+    for row in rows:
+        snap = session.get(Snapshot, row.active_snapshot_id) if row.active_snapshot_id else None
+        if snap and snap.origin_url and snap.origin_url.startswith(("http://", "https://")):
+            out[row.id] = ftm.ftm_spec(row.id.split(":", 1)[1], snap.origin_url)
+    return out
+
+
+def resolve_specs(
+    source_ids: Iterable[str] | None, session: Session | None = None
+) -> list[SourceSpec]:
+    """The sources to refresh: the named ones, or every fixed source plus URL imports."""
+    imported = _imported_specs(session) if session is not None else {}
     if not source_ids:
-        return list(FIXED_SOURCES)
+        return list(FIXED_SOURCES) + [imported[k] for k in sorted(imported)]
     specs = []
     for sid in source_ids:
-        spec = get_spec(sid)
+        spec = get_spec(sid) or imported.get(sid)
         if spec is None:
-            known = ", ".join(s.id for s in FIXED_SOURCES)
-            raise NotFoundError(f"unknown source {sid!r}; known sources: {known}")
+            known = ", ".join([s.id for s in FIXED_SOURCES] + sorted(imported))
+            raise NotFoundError(
+                f"unknown or not refreshable source {sid!r}; known sources: {known}"
+            )
         specs.append(spec)
     return specs
 
@@ -191,8 +209,8 @@ def refresh(
     on_source: Any = None,
 ) -> list[RefreshOutcome]:
     """Refresh the named sources (default: all). One source's failure never stops the others."""
-    specs = resolve_specs(source_ids)
     sync_registry(session)
+    specs = resolve_specs(source_ids, session)
     outcomes = []
     with make_client(settings, transport) as client:
         for spec in specs:

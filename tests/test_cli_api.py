@@ -76,7 +76,7 @@ def test_cli_errors_map_to_exit_codes(env: Settings) -> None:
     res = runner.invoke(app, ["entity", "nonsense"])
     assert res.exit_code == EXIT_INPUT and "not an entity id" in res.stderr
     res = runner.invoke(app, ["refresh", "--source", "no_such_list"])
-    assert res.exit_code == EXIT_INPUT and "unknown source" in res.stderr
+    assert res.exit_code == EXIT_INPUT and "source 'no_such_list'" in res.stderr
 
 
 def test_cli_lists_shows_refresh_failed(env: Settings, db: Database) -> None:

@@ -16,8 +16,10 @@ from ..errors import (
     ScreeningError,
 )
 from .routes import sources
+from .uploads import UploadTooLarge
 
 _STATUS: list[tuple[type[ScreeningError], int]] = [
+    (UploadTooLarge, 413),
     (NotFoundError, 404),
     (InputError, 400),
     (ParseError, 422),

@@ -1,0 +1,133 @@
+"""`custom:<name>`: an in-house list of denied or approved parties, from CSV.
+
+Header `name` and optional `aliases` (`;`-separated), `country`, `reason`, `id` (interfaces.md).
+Entity ids come from `id` when given, else the slug rule. Every bad row is reported (file, row,
+line, field) and nothing is loaded from a file that has any: a denied-party list that silently
+lost a row would be worse than none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+
+from ..errors import InputError
+from .base import Files, Name, Record, SourceSpec
+from .countries import country_or_text
+from .ids import SlugAllocator
+
+COLUMNS = ("name", "aliases", "country", "reason", "id")
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+MAX_ERRORS_SHOWN = 50
+
+
+def check_list_name(name: str) -> str:
+    if not _NAME_RE.match(name):
+        raise InputError(
+            f"custom list name {name!r}: use 1-63 lower-case letters, digits, '-' or '_'"
+        )
+    return name
+
+
+def _decode(data: bytes, filename: str) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" is UTF-16 with a BOM
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{filename}: not UTF-8 text (byte {exc.start}); save the CSV as UTF-8"
+        ) from exc
+
+
+def parse_custom(files: Files) -> Iterator[Record]:
+    """Parse a custom list CSV (the one file given, keyed by the user's file name); raises
+    InputError listing every bad row."""
+    if len(files) != 1:
+        raise InputError(f"a custom list is one CSV file; got {len(files)}")
+    filename, data = next(iter(files.items()))
+    text = _decode(data, filename)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(f"{filename}: the file is empty; expected a header with 'name'") from None
+    cols = [h.strip().lower() for h in header]
+    if "name" not in cols:
+        raise InputError(f"{filename}: line 1: no 'name' column (header: {', '.join(header)})")
+    dupes = sorted({c for c in cols if c and cols.count(c) > 1})
+    if dupes:
+        raise InputError(f"{filename}: line 1: duplicate column(s) {', '.join(dupes)}")
+    idx = {c: cols.index(c) for c in COLUMNS if c in cols}
+    slugs = SlugAllocator()
+    errors: list[str] = []
+    records: list[Record] = []
+    seen_ids: dict[str, int] = {}
+    row = 0
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        row += 1
+
+        def cell(col: str, cells: list[str] = cells) -> str:
+            i = idx.get(col)
+            return cells[i].strip() if i is not None and i < len(cells) else ""
+
+        if len(cells) > len(header):
+            errors.append(
+                f"{filename}: row {row} (line {line}): {len(cells)} fields, "
+                f"the header has {len(header)}"
+            )
+            continue
+        name = cell("name")
+        if not name:
+            errors.append(f"{filename}: row {row} (line {line}), field name: empty")
+            continue
+        country = country_or_text(cell("country")) if cell("country") else None
+        if cell("country") and country and len(country) != 2:
+            errors.append(
+                f"{filename}: row {row} (line {line}), field country: "
+                f"unknown country {cell('country')!r}"
+            )
+            continue
+        countries = (country,) if country else ()
+        local = cell("id") or slugs(name, countries)
+        if local in seen_ids:
+            errors.append(
+                f"{filename}: row {row} (line {line}), field id: "
+                f"{local!r} repeats row {seen_ids[local]}"
+            )
+            continue
+        seen_ids[local] = row
+        aliases = tuple(Name(a.strip(), "aka") for a in cell("aliases").split(";") if a.strip())
+        reason = cell("reason") or None
+        records.append(
+            Record(
+                local_id=local,
+                kind="organization",
+                name=name,
+                aliases=aliases,
+                countries=countries,
+                remarks=reason,
+                details={"reason": reason} if reason else {},
+            )
+        )
+    if errors:
+        shown = errors[:MAX_ERRORS_SHOWN]
+        more = f"\n… and {len(errors) - len(shown)} more" if len(errors) > len(shown) else ""
+        raise InputError("; ".join(shown) + more if len(shown) == 1 else "\n".join(shown) + more)
+    yield from records
+
+
+def custom_spec(name: str) -> SourceSpec:
+    check_list_name(name)
+    return SourceSpec(
+        id=f"custom:{name}",
+        name=f"Custom list {name}",
+        publisher="in-house",
+        publisher_url="",
+        parse=parse_custom,
+    )
