@@ -3,7 +3,7 @@ exist yet is listed with `parse=None` and always shows `no_data`."""
 
 from __future__ import annotations
 
-from . import eu, kev, un
+from . import bis, csl, eu, kev, un
 from .base import SourceSpec
 from .dod1260h import DOD1260H_SPEC
 from .fcc import FCC_SPEC
@@ -18,24 +18,9 @@ def _pending(source_id: str, name: str, publisher: str, url: str) -> SourceSpec:
 FIXED_SOURCES: tuple[SourceSpec, ...] = (
     SDN_SPEC,
     CONS_SPEC,
-    _pending(
-        "us_trade_csl",
-        "Consolidated Screening List",
-        "US Department of Commerce, International Trade Administration",
-        "https://www.trade.gov/consolidated-screening-list",
-    ),
-    _pending(
-        "us_bis_entity_list",
-        "BIS Entity List (Supplement No. 4 to Part 744)",
-        "US Department of Commerce, Bureau of Industry and Security",
-        "https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-744/appendix-Supplement%20No.%204%20to%20Part%20744",
-    ),
-    _pending(
-        "us_bis_meu",
-        "BIS Military End-User List",
-        "US Department of Commerce, Bureau of Industry and Security",
-        "https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-744/appendix-Supplement%20No.%207%20to%20Part%20744",
-    ),
+    csl.CSL_SPEC,
+    bis.ENTITY_LIST_SPEC,
+    bis.MEU_SPEC,
     FCC_SPEC,
     NDAA889_SPEC,
     DOD1260H_SPEC,
