@@ -92,7 +92,8 @@ def server() -> Iterator[LocalServer]:
 
 def local_spec(server: LocalServer) -> object:
     files = tuple(dataclasses.replace(f, url=server.base + f.name) for f in SDN_SPEC.files)
-    return dataclasses.replace(SDN_SPEC, files=files)
+    # No XML alternatives: a failed CSV download must not go on to the real OFAC host.
+    return dataclasses.replace(SDN_SPEC, files=files, alternatives=())
 
 
 def serve_real_set(server: LocalServer, **override: Handler) -> None:

@@ -83,7 +83,7 @@ _ID_RE = re.compile(
     + r")\s+(?P<rest>.+)$"
 )
 # Short forms for the identifiers matching relies on most.
-_ID_TYPES = {
+ID_TYPES = {
     "Unified Social Credit Code (USCC)": "USCC",
     "Legal Entity Number": "LEI",
 }
@@ -164,7 +164,7 @@ def parse_remarks(remarks: str | None) -> RemarksFacts:
                 value, country, note = tail["value"], tail["country"], tail["note"]
             facts.identifiers.append(
                 Identifier(
-                    type=_ID_TYPES.get(label, label),
+                    type=ID_TYPES.get(label, label),
                     value=value,
                     country=country_or_text(country) if country else None,
                     note=note or None,
