@@ -1,0 +1,120 @@
+"""Every bundled snapshot loads, and Hikvision is found with its provenance on each list that
+names it: the CLI contract (`screening lists --json`, `screening entity ID --json`) on SQLite
+and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from screening import services
+from screening.cli import EXIT_OK, app
+from screening.settings import get_settings
+
+from .conftest import Database, make_settings
+
+runner = CliRunner()
+
+HIKVISION = {
+    # entity id: (listing date, what the provenance's publisher URL starts with, a program or scope)
+    "us_ofac_cons:30946": ("2021-06-03", "https://sanctionslist.ofac.treas.gov"),
+    "us_bis_entity_list:hangzhou-hikvision-digital-technology-co-ltd-cn": (
+        "2019-10-09",
+        "https://www.ecfr.gov",
+    ),
+    "us_fcc_covered:hangzhou-hikvision-digital-technology-company": (
+        "2021-03-12",
+        "https://www.fcc.gov",
+    ),
+    "us_ndaa_889:hangzhou-hikvision-digital-technology-company": (
+        "2018-08-13",
+        "https://www.congress.gov",
+    ),
+    "us_dod_1260h:hangzhou-hikvision-digital-technology-co-ltd": (
+        "2021-06-03",
+        "https://www.defense.gov",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def everything(module_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    settings = make_settings(module_db.url, tmp_path_factory.mktemp("state"))
+    with module_db.session() as s:
+        outcomes = services.load_bundled_if_empty(s, settings)
+    assert not [o for o in outcomes if o.result == "failed"]
+    assert {o.source_id for o in outcomes if o.result == "skipped"} == {"eu_fsf"}
+    yield module_db
+
+
+@pytest.fixture
+def cli_env(
+    everything: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[None]:
+    monkeypatch.setenv("SCREENING_DATABASE_URL", everything.url)
+    monkeypatch.setenv("SCREENING_STATE_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_lists_json_shows_every_bundled_source(cli_env: None) -> None:
+    res = runner.invoke(app, ["lists", "--json"])
+    assert res.exit_code == EXIT_OK
+    listing = {x["source"]: x for x in json.loads(res.stdout)}
+    with_entities = [k for k, v in listing.items() if v["entity_count"] > 0]
+    assert len(with_entities) >= 10, with_entities
+    for sid in ("eu_fsf", "gb_fcdo_sanctions"):
+        x = listing[sid]
+        assert x["status"] == "no_data" and x["entity_count"] == 0
+        assert x["version"] is None and x["published_at"] is None and x["fetched_at"] is None
+        assert x["completeness"] is None
+    assert listing["us_trade_csl"]["completeness"] == "sample"
+    expected = {
+        "us_ofac_sdn": 15402,
+        "us_ofac_cons": 442,
+        "us_trade_csl": 13,
+        "us_bis_entity_list": 3409,
+        "us_bis_meu": 70,
+        "us_fcc_covered": 16,
+        "us_ndaa_889": 5,
+        "un_sc": 1003,
+        "us_cisa_kev": 1404,
+    }
+    assert {k: listing[k]["entity_count"] for k in expected} == expected
+    for x in listing.values():
+        if x["version"]:
+            date_part = x["published_at"] or x["fetched_at"][:10]
+            assert x["version"].startswith(date_part + "-")
+
+
+@pytest.mark.parametrize("entity_id", list(HIKVISION))
+def test_hikvision_on_each_list_with_provenance(cli_env: None, entity_id: str) -> None:
+    listed_on, publisher = HIKVISION[entity_id]
+    res = runner.invoke(app, ["entity", entity_id, "--json"])
+    assert res.exit_code == EXIT_OK, res.output
+    ent = json.loads(res.stdout)
+    assert "hikvision" in ent["name"].lower()
+    prov = ent["provenance"]
+    assert prov["source"] == entity_id.split(":")[0]
+    assert prov["listed_on"] == listed_on == ent["listed_on"]
+    assert prov["publisher_url"].startswith(publisher)
+    assert (
+        prov["snapshot_version"]
+        and prov["snapshot_version"][:10] == (prov["published_at"] or "")[:10]
+    )
+    text = runner.invoke(app, ["entity", entity_id])
+    assert text.exit_code == EXIT_OK
+    assert prov["snapshot_version"] in text.stdout and listed_on in text.stdout
+
+
+def test_hikvision_ns_cmic_is_an_investment_ban_not_a_blocking_program(cli_env: None) -> None:
+    ent = json.loads(runner.invoke(app, ["entity", "us_ofac_cons:30946", "--json"]).stdout)
+    assert ent["programs"] == ["CMIC-EO13959"]
+    ids = {(i["type"], i["value"]) for i in ent["identifiers"]}
+    assert {("ISIN", "CNE100000PM8"), ("USCC", "91330000733796106P")} <= ids
+    assert "HIKVISION" in {n["name"] for n in ent["names"]}
