@@ -1,0 +1,28 @@
+"""PURE: the national-security risk of an identified device under a buyer's profile.
+
+- tiers.py: tiers, their order and score bands
+- inputs.py: `ListHit` (a listed entity of a family) and the KEV index
+- rules.py: the features; each docstring is the explanation users see
+- profiles.py: `PROFILES`, `PROFILE_SOURCES`, `score_device(...) -> RiskResult`
+"""
+
+from .inputs import KevEntry, KevIndex, ListHit, build_kev_index
+from .profiles import PROFILE_SOURCES, PROFILES, Profile, RiskResult, score_device
+from .rules import FEATURES, explain
+from .tiers import TIERS, Tier
+
+__all__ = [
+    "FEATURES",
+    "PROFILES",
+    "PROFILE_SOURCES",
+    "TIERS",
+    "KevEntry",
+    "KevIndex",
+    "ListHit",
+    "Profile",
+    "RiskResult",
+    "Tier",
+    "build_kev_index",
+    "explain",
+    "score_device",
+]
