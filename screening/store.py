@@ -16,8 +16,8 @@ from .sources.base import Record
 
 Progress = Callable[[str, int, int | None], None]
 _BATCH = 2000
-_ENTITY: Table = ListedEntity.__table__  # type: ignore[attr-defined]
-_NAME: Table = EntityName.__table__  # type: ignore[attr-defined]
+ENTITY_TABLE: Table = ListedEntity.__table__  # type: ignore[attr-defined]
+NAME_TABLE: Table = EntityName.__table__  # type: ignore[attr-defined]
 
 
 def entity_row(snapshot_id: int, source_id: str, rec: Record, rhash: str) -> dict[str, Any]:
@@ -65,7 +65,9 @@ def write_entities(
     for start in range(0, total, _BATCH):
         chunk = items[start : start + _BATCH]
         rows = [entity_row(snapshot_id, source_id, rec, rh) for rec, rh in chunk]
-        result = session.execute(insert(_ENTITY).returning(_ENTITY.c.id, _ENTITY.c.entity_id), rows)
+        result = session.execute(
+            insert(ENTITY_TABLE).returning(ENTITY_TABLE.c.id, ENTITY_TABLE.c.entity_id), rows
+        )
         pk_by_id = {eid: pk for pk, eid in result.all()}
         names = []
         for rec, _ in chunk:
@@ -73,7 +75,7 @@ def write_entities(
             names.append(_name(pk, snapshot_id, rec.name, "primary", None))
             names.extend(_name(pk, snapshot_id, a.value, a.type, a.quality) for a in rec.aliases)
         if names:
-            session.execute(insert(_NAME), names)
+            session.execute(insert(NAME_TABLE), names)
         if progress:
             progress("storing", min(start + _BATCH, total), total)
 

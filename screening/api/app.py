@@ -15,7 +15,7 @@ from ..errors import (
     RefreshRejected,
     ScreeningError,
 )
-from .routes import sources
+from .routes import screen, sources
 from .uploads import UploadTooLarge
 
 _STATUS: list[tuple[type[ScreeningError], int]] = [
@@ -58,4 +58,5 @@ def create_app() -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     app.include_router(sources.router)
+    app.include_router(screen.router)
     return app

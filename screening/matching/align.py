@@ -1,0 +1,279 @@
+"""Token alignment: which words of a screened name pair with which words of a listed name, and
+how alike each pair is. Every token of the screened name is paired with at most one token of the
+listed name, best pairs first; two tokens of one side may be joined to pair with one token of the
+other ("HIK VISION" ~ "Hikvision", and "Hong ... Kong" reordered ~ "Hong Kong").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+
+from .lexicon import canonical_word
+from .normalize import NameAnalysis, Token
+
+SimCache = dict[tuple[str, str, bool, bool], tuple[float, str]]
+# A token at or above this weight is distinctive (a core word, or a place that is all a name has).
+DISTINCTIVE = 0.5
+TYPO_SOUND_ALIKE = 0.92  # a typo that keeps the consonants (Khaled/Khalid, Barkat/Barakat)
+SOUND_ALIKE = 0.75  # same phonetic key, same script
+SOUND_ALIKE_ACROSS = 0.85  # same phonetic key, one name transliterated from another script
+_INITIAL = 0.7
+_EDIT_COST = 0.05  # per edit, on top of edits / length
+# Within one script, sound-alike spellings must also look alike (Jaro-Winkler): Qadhafi and
+# Gaddafi (0.81) do, "vision" and "Fazzone" (0.54) do not.
+_SOUND_SPELLING = 0.75
+
+
+def max_edits(length: int) -> int:
+    """Typos tolerated in a token of this length: none up to 4 letters, then 1, 2 and 3."""
+    if length <= 4:
+        return 0
+    if length <= 9:
+        return 1
+    return 2 if length <= 15 else 3
+
+
+def token_pair_similarity(
+    a: str, b: str, pa: str, pb: str, person: bool = False, across: bool = False
+) -> tuple[float, str]:
+    """Similarity of two tokens and how they agree: "same" 1.0; "typo": within `max_edits`
+    insertions, deletions, substitutions or transpositions (a swap of two neighbours counts half,
+    a changed first letter half more), 1 - edits x (1 / length + 0.05), or 0.92 when the
+    consonants agree (only vowels differ, as between transliterations: Khaled/Khalid); "sound":
+    the same phonetic key of three or more consonants beyond the typo limit (0.85 `across`
+    scripts, where transliteration loses vowels; 0.75 within one script, when the spellings also
+    look alike: Jaro-Winkler 0.75 or more); "initial" (persons: a single letter and a word it
+    starts)."""
+    if a == b:
+        return 1.0, "same"
+    if a.isdigit() or b.isdigit():
+        return 0.0, ""
+    la, lb = len(a), len(b)
+    if person and (la == 1 or lb == 1):
+        return (_INITIAL, "initial") if a[0] == b[0] else (0.0, "")
+    longest = max(la, lb)
+    edits = max_edits(longest)
+    if edits and abs(la - lb) <= edits:
+        osa = OSA.distance(a, b, score_cutoff=edits)
+        if osa <= edits:
+            if pa == pb and len(pa) >= 2:
+                return TYPO_SOUND_ALIKE, "typo, sounds alike"
+            swaps = Levenshtein.distance(a, b, score_cutoff=2 * osa) - osa
+            cost = osa - 0.5 * swaps + (0.5 if a[0] != b[0] else 0.0)
+            return 1.0 - cost * (1.0 / longest + _EDIT_COST), "typo"
+    if pa == pb and len(pa) >= 3 and min(la, lb) >= 4:
+        if across:
+            return SOUND_ALIKE_ACROSS, "sound"
+        if JaroWinkler.similarity(a, b) >= _SOUND_SPELLING:
+            return SOUND_ALIKE, "sound"
+    return 0.0, ""
+
+
+@dataclass(slots=True)
+class Pair:
+    """Query tokens paired with candidate tokens (one or two on each side)."""
+
+    query: tuple[int, ...]
+    candidate: tuple[int, ...]
+    similarity: float
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """How much an unpaired token counts against the score, as a share of its own weight:
+    distinctive and low-weight tokens, on the query side and on the listed side."""
+
+    query_core: float
+    query_low: float
+    candidate_core: float
+    candidate_low: float
+
+
+@dataclass(slots=True)
+class Alignment:
+    """The pairing of two names and the sums the name features are made of."""
+
+    pairs: list[Pair] = field(default_factory=list)
+    unmatched_query: list[int] = field(default_factory=list)
+    unmatched_candidate: list[int] = field(default_factory=list)
+    similarity_sum: float = 0.0  # sum of similarity x pair weight
+    matched_weight: float = 0.0  # sum of pair weights
+    extra_query: float = 0.0  # weighted unpaired query tokens
+    extra_candidate: float = 0.0  # weighted unpaired candidate tokens
+    core_missed: bool = False
+
+    @property
+    def total(self) -> float:
+        return self.matched_weight + self.extra_query + self.extra_candidate
+
+    @property
+    def score(self) -> float:
+        """The name score: aligned similarity over all the weight of both names."""
+        return self.similarity_sum / self.total if self.total > 0 else 0.0
+
+
+def _similar(
+    a: str, b: str, pa: str, pb: str, person: bool, across: bool, cache: SimCache
+) -> tuple[float, str]:
+    if a == b:
+        return 1.0, "same"
+    key = (a, b, person, across)
+    hit = cache.get(key)
+    if hit is None:
+        hit = token_pair_similarity(a, b, pa, pb, person, across)
+        cache[key] = hit
+    return hit
+
+
+Option = tuple[float, int, tuple[int, ...], tuple[int, ...], str]
+
+
+def _token_options(
+    q: NameAnalysis, c: NameAnalysis, person: bool, across: bool, cache: SimCache
+) -> tuple[list[Option], set[int], set[int]]:
+    """Every token pair worth pairing, with its similarity. The length and end-letter tests
+    inline here skip the edit distance for pairs that cannot be typos of each other (one edit
+    cannot change both the first and the last letter)."""
+    options: list[Option] = []
+    exact_q: set[int] = set()
+    exact_c: set[int] = set()
+    cp = c.phonetic
+    ctext = [t.text for t in c.tokens]
+    clen = [len(x) for x in ctext]
+    cedit = [max_edits(n) for n in clen]
+    for i, a in enumerate(q.tokens):
+        at, pa = a.text, q.phonetic[i]
+        la = len(at)
+        qe = max_edits(la)
+        sound = len(pa) >= 2
+        for j, bt in enumerate(ctext):
+            if at == bt:
+                options.append((1.0, 1, (i,), (j,), "same"))
+                exact_q.add(i)
+                exact_c.add(j)
+                continue
+            if not (sound and pa == cp[j]):
+                lb = clen[j]
+                e = qe if qe > cedit[j] else cedit[j]
+                typo = e and -e <= la - lb <= e and (e > 1 or at[0] == bt[0] or at[-1] == bt[-1])
+                if not typo and not (person and (la == 1 or lb == 1)):
+                    continue
+            s, how = _similar(at, bt, pa, cp[j], person, across, cache)
+            if s > 0:
+                options.append((s, 1, (i,), (j,), how))
+    return options, exact_q, exact_c
+
+
+def _joined_options(
+    side: tuple[Token, ...],
+    other: list[str],
+    taken: set[int],
+    other_taken: set[int],
+    query_side: bool,
+    cache: SimCache,
+) -> list[Option]:
+    """Two unpaired tokens of `side` joined, paired with one token of `other`: neighbours in
+    either order, exactly or within typos ("hik" + "vision" ~ "hikvision"); any two when few are
+    left (a reordered "Kong ... Hong"), exactly or through the recognised spelling ("hong" +
+    "kong" -> "hongkong")."""
+    free = [i for i in range(len(side)) if i not in taken and side[i].category not in _NO_JOIN]
+    if len(free) < 2 or len(other_taken) == len(other):
+        return []
+    first: dict[str, int] = {}
+    for j, text in enumerate(other):
+        if j not in other_taken:
+            first.setdefault(text, j)
+    lengths = {len(text) for text in first}
+    far = len(free) <= _FAR_JOIN
+    out: list[Option] = []
+    for x, i in enumerate(free):
+        for k in free[x + 1 :]:
+            if k != i + 1 and not far:
+                break
+            natural = side[i].text + side[k].text
+            for text in (natural, side[k].text + side[i].text):
+                hits: list[tuple[int, float]] = []
+                exact = first.get(text)
+                if exact is None and (canon := canonical_word(text)):
+                    exact = first.get(canon)
+                if exact is not None:
+                    hits.append((exact, 1.0))
+                elif text is natural and k == i + 1 and len(text) >= 6:
+                    e = max_edits(len(text))
+                    if any(abs(n - len(text)) <= e for n in lengths):
+                        hits = _fuzzy_join(text, first, e, cache)
+                for j, s in hits:
+                    pair = ((i, k), (j,)) if query_side else ((j,), (i, k))
+                    out.append((s, 2, pair[0], pair[1], "joined"))
+    return out
+
+
+_FAR_JOIN = 4  # join non-adjacent unpaired tokens only when few are left (reordered words)
+_NO_JOIN = frozenset({"stop", "legal"})
+
+
+def _fuzzy_join(
+    text: str, other: dict[str, int], e: int, cache: SimCache
+) -> list[tuple[int, float]]:
+    hits = []
+    for bt, j in other.items():
+        if abs(len(bt) - len(text)) <= e and (e > 1 or text[0] == bt[0] or text[-1] == bt[-1]):
+            s, _ = _similar(text, bt, "", "", False, False, cache)
+            if s > 0:
+                hits.append((j, s))
+    return hits
+
+
+def align(
+    q: NameAnalysis, c: NameAnalysis, extras: Extras, cache: SimCache | None = None
+) -> Alignment:
+    """Pair the tokens of two names, best pairs first; joined adjacent tokens compete too."""
+    cache = {} if cache is None else cache
+    qt, ct = q.tokens, c.tokens
+    options, exact_q, exact_c = _token_options(
+        q, c, q.person or c.person, q.latin != c.latin, cache
+    )
+    if len(qt) > 1 or len(ct) > 1:
+        options += _joined_options(qt, [t.text for t in ct], exact_q, exact_c, True, cache)
+        options += _joined_options(ct, [t.text for t in qt], exact_c, exact_q, False, cache)
+    options.sort(key=lambda o: (o[0], o[1]), reverse=True)
+    result = Alignment()
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    for s, _, qi, ci, how in options:
+        if used_q.intersection(qi) or used_c.intersection(ci):
+            continue
+        used_q.update(qi)
+        used_c.update(ci)
+        weight = sum(qt[i].weight for i in qi) + sum(ct[j].weight for j in ci)
+        result.pairs.append(Pair(qi, ci, s, how))
+        result.similarity_sum += s * weight
+        result.matched_weight += weight
+    # An acronym of a name stands for its other words: paired, it covers them; unpaired, it
+    # duplicates them and costs nothing.
+    q_covered = any(qt[i].category == "acronym" for i in used_q)
+    c_covered = any(ct[j].category == "acronym" for j in used_c)
+    for i, t in enumerate(qt):
+        if i not in used_q:
+            result.unmatched_query.append(i)
+            if not q_covered and t.category != "acronym":
+                share = extras.query_core if t.weight >= DISTINCTIVE else extras.query_low
+                result.extra_query += t.weight * share
+    for j, t in enumerate(ct):
+        if j not in used_c:
+            result.unmatched_candidate.append(j)
+            if not c_covered and t.category != "acronym":
+                share = extras.candidate_core if t.weight >= DISTINCTIVE else extras.candidate_low
+                result.extra_candidate += t.weight * share
+    result.core_missed = _core_missed(qt, used_q) or _core_missed(ct, used_c)
+    return result
+
+
+def _core_missed(tokens: tuple[Token, ...], used: set[int]) -> bool:
+    if any(tokens[i].category == "acronym" for i in used):
+        return False
+    core = [i for i, t in enumerate(tokens) if t.weight >= DISTINCTIVE and t.category != "acronym"]
+    return bool(core) and not used.intersection(core)

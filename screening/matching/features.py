@@ -1,0 +1,160 @@
+"""Small pure scoring features. Each feature's docstring is the explanation users see: the first
+paragraph says what it measures, and its `detail` names the words or values it fired on. The name
+features read the token alignment of align.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .align import Alignment
+from .lexicon import abbreviates
+from .normalize import NameAnalysis, Token
+
+_ALPHA = re.compile(r"^[a-z]+$")
+
+# Features: each returns (value in [0, 1], detail).
+
+Feature = Callable[..., tuple[float, str]]
+
+
+def _words(tokens: tuple[Token, ...], idx: list[int]) -> str:
+    return ", ".join(f"{tokens[i].original} ({tokens[i].category})" for i in idx) or "none"
+
+
+def describe_pairs(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> str:
+    parts = []
+    for p in al.pairs:
+        left = "+".join(q.tokens[i].original for i in p.query)
+        right = "+".join(c.tokens[j].original for j in p.candidate)
+        sign = "=" if p.similarity == 1.0 else "≈"
+        parts.append(f"{left} {sign} {right} ({p.how} {p.similarity:.2f})")
+    return "; ".join(parts) or "no word pairs"
+
+
+def token_similarity(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:
+    """How alike the paired words are: the weighted mean similarity of the aligned tokens
+    (1.0 identical; typos, joined words and sound-alike spellings score less)."""
+    value = al.similarity_sum / al.matched_weight if al.matched_weight else 0.0
+    return value, describe_pairs(q, c, al)
+
+
+def unmatched_query(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:
+    """Words of the screened name that pair with nothing in the listed name, as their share of
+    both names' weight (legal forms, trade words and places weigh little)."""
+    value = al.extra_query / al.total if al.total else 0.0
+    return value, _words(q.tokens, al.unmatched_query)
+
+
+def unmatched_candidate(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:
+    """Words of the listed name that pair with nothing in the screened name, as their share of
+    both names' weight; they cost less than unpaired screened words, since lists spell out full
+    legal names."""
+    value = al.extra_candidate / al.total if al.total else 0.0
+    return value, _words(c.tokens, al.unmatched_candidate)
+
+
+def no_core_match(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:
+    """None of the distinctive words of one name pairs with the other: only legal forms, trade
+    words or places agree."""
+    if not al.core_missed or not al.pairs:
+        return 0.0, ""
+    return 1.0, "distinctive words unpaired"
+
+
+def number_mismatch(q: NameAnalysis, c: NameAnalysis) -> tuple[float, str]:
+    """Both names carry numbers and they differ ("Institute 52" is not "Institute 14")."""
+    if q.numbers and c.numbers and q.numbers != c.numbers:
+        return 1.0, f"{' '.join(sorted(q.numbers))} vs {' '.join(sorted(c.numbers))}"
+    return 0.0, ""
+
+
+def initials(name: NameAnalysis) -> frozenset[str]:
+    """Acronyms a name may go by: the initials of its words, with and without its legal form,
+    particles and places (three letters or more)."""
+    if name.person:
+        return frozenset()
+    words: list[tuple[str, str]] = [
+        (w, t.category)
+        for t in name.tokens
+        for w in t.original.split()
+        if t.category not in ("stop", "acronym")
+    ]
+    out = set()
+    for skip in ((), ("legal",), ("legal", "place")):
+        letters = "".join(w[0] for w, cat in words if cat not in skip)
+        if len(letters) >= 3:
+            out.add(letters)
+    return frozenset(out)
+
+
+def acronym_word(name: NameAnalysis) -> str | None:
+    """The name's word that may be an acronym: 3-8 letters, and all the name has besides legal
+    forms, particles and numbers ("CETC", "BLMZ LLC", "CETC 52")."""
+    if name.person:
+        return None
+    core = [t for t in name.tokens if t.category not in ("legal", "stop", "number")]
+    if len(core) != 1:
+        return None
+    text = core[0].text
+    return text if 3 <= len(text) <= 8 and _ALPHA.match(text) else None
+
+
+def acronym(q: NameAnalysis, c: NameAnalysis) -> tuple[float, str]:
+    """One name is the initials of the other ("BLMZ" for "Balashikhinskiy Liteyno
+    Mekhanicheskiy Zavod"; trade words and legal forms may be left out, "CETC" for "China
+    Electronics Technology Group Corporation"): 1.0 for four letters or more, 0.9 for three."""
+    for short, full in ((q, c), (c, q)):
+        word = acronym_word(short)
+        if word and len(full.tokens) >= 3:
+            words = [
+                (w, t.category)
+                for t in full.tokens
+                if t.category != "acronym"
+                for w in t.original.split()
+            ]
+            if abbreviates(word, words):
+                return (1.0 if len(word) >= 4 else 0.9), f"{word} = initials of {full.text}"
+    return 0.0, ""
+
+
+def identifier_match(found: tuple[str, str] | None) -> tuple[float, str]:
+    """An identifier given with the query (ISIN, USCC, LEI, registration number...) equals one
+    the list publishes for this party: the match is certain whatever the names say."""
+    if found is None:
+        return 0.0, ""
+    return 1.0, f"{found[0]} {found[1]}"
+
+
+def kind_mismatch(query_kind: str | None, listed_kind: str) -> tuple[float, str]:
+    """The screened party's kind (organization, person, vessel...) differs from the listed
+    party's."""
+    if query_kind and query_kind != listed_kind:
+        return 1.0, f"{query_kind} vs listed {listed_kind}"
+    return 0.0, ""
+
+
+def country_match(country: str | None, listed: tuple[str, ...]) -> tuple[float, str]:
+    """The screened party's country is one of the listed party's countries."""
+    if country and country.upper() in {x.upper() for x in listed}:
+        return 1.0, country.upper()
+    return 0.0, ""
+
+
+def country_mismatch(country: str | None, listed: tuple[str, ...]) -> tuple[float, str]:
+    """The listed party names countries and the screened party's country is not among them."""
+    if country and listed and country.upper() not in {x.upper() for x in listed}:
+        return 1.0, f"{country.upper()} vs listed {', '.join(listed)}"
+    return 0.0, ""
+
+
+def weak_alias(name_type: str) -> tuple[float, str]:
+    """The best-matching name is one the publisher marks as a weak (low-quality) alias."""
+    return (1.0, "weak alias") if name_type == "weak" else (0.0, "")
+
+
+def explanation_of(func: Callable[..., object], detail: str) -> str:
+    """The feature's docstring (its first paragraph, on one line), then what it fired on."""
+    doc = " ".join((func.__doc__ or "").split("\n\n")[0].split())
+    return f"{doc} [{detail}]" if detail else doc

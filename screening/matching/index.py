@@ -1,0 +1,380 @@
+"""Candidate retrieval: an in-memory index over every active name that returns a few dozen
+candidate names for a query without scanning them all.
+
+Keys, each mapping to the names (or vocabulary tokens) that carry it:
+- every canonical token of every name (postings), weighted at query time by rarity;
+- one-letter deletions of every token of four letters or more (a SymSpell-style typo index: a
+  query token finds a listed token when they share a deletion, i.e. one typo or transposition
+  apart, or two when the query is long);
+- the phonetic key of every token (transliterations: "mhmd" finds "Muhammad");
+- adjacent tokens joined ("Hik Vision" listed finds "Hikvision" queried) and the query's
+  adjacent tokens joined (the other way round);
+- the initials of every name (a queried acronym finds the full name);
+- the whole canonical name, and identifiers (ISIN, USCC, LEI, registration numbers...).
+The index pickles to disk with a format version and a cache key the caller chooses (e.g. the
+active snapshot versions), so a CLI start loads it instead of rebuilding.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import operator
+import pickle
+from array import array
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .align import DISTINCTIVE, SimCache, token_pair_similarity
+from .entries import (
+    Entity,
+    IndexEntry,
+    entries_from_record,
+    normalize_identifier,
+    usable_identifier,
+)
+from .features import initials
+from .lexicon import canonical_word, phonetic_key
+from .normalize import NameAnalysis, Token, analyse_name, make_analysis
+
+__all__ = ["FORMAT", "Entity", "Index", "IndexEntry", "entries_from_record"]
+
+FORMAT = 1
+_MAGIC = "screening.matching.index"
+_CANDIDATES = 30
+_FLOOR = 0.4  # candidates scoring under this share of the best one are not worth scoring
+_NO_NAME = 0xFFFFFFFF
+_HUGE = 3000  # postings longer than this are skipped for low-weight query tokens
+_LOW_CAP = 300  # ... and this, when the query has distinctive tokens too
+
+
+def _near_pairs(tokens: tuple[Token, ...]) -> Iterator[tuple[Token, Token]]:
+    """Token pairs that, joined, may be one listed word ("hik vision", or "costa ... rica"
+    reordered): every pair of a short name, pairs up to three apart in a long one."""
+    reach = len(tokens) if len(tokens) <= 6 else 3
+    for i, a in enumerate(tokens):
+        for b in tokens[i + 1 : i + 1 + reach]:
+            yield a, b
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+# Key -> ids maps are stored as one int when the key has one id (most have), else a tuple:
+# that unpickles several times faster than a container per key.
+Ids = int | tuple[int, ...]
+
+
+def _add(mapping: dict[str, list[int]], key: str, value: int) -> None:
+    items = mapping.setdefault(key, [])
+    if not items or items[-1] != value:
+        items.append(value)
+
+
+def _pack(mapping: dict[str, list[int]]) -> dict[str, Ids]:
+    return {k: v[0] if len(v) == 1 else tuple(v) for k, v in mapping.items()}
+
+
+def _ids(value: Ids | None) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, int) else value
+
+
+class Index:
+    """The name index. Build with `Index.build(entries, cache_key)`; query through `Matcher`."""
+
+    def __init__(self) -> None:
+        self.cache_key = ""
+        self.entities: list[Entity] = []
+        # Names are stored compactly (text, normalized, person, latin, token-table ids) and
+        # turned into `NameAnalysis` on first use: unpickling 60k objects is what costs.
+        self.name_rows: list[tuple[str, str, bool, bool, tuple[int, ...]]] = []
+        self.token_table: list[Token] = []
+        self._names: dict[int, NameAnalysis] = {}
+        self._token_ids: dict[Token, int] = {}
+        self.name_entity = array("I")
+        self.entity_names = array("I")  # the first name of each entity
+        self.name_types: list[str] = []
+        self.tokens: list[str] = []
+        self.postings: list[array[int]] = []
+        self.deletes: dict[str, Ids] = {}
+        self.phonetic: dict[str, Ids] = {}
+        self.joined: dict[str, Ids] = {}
+        self.acronyms: dict[str, Ids] = {}
+        self.keys: dict[str, Ids] = {}
+        self.identifiers: dict[str, list[tuple[int, str, str]]] = {}
+        self._vocab: dict[str, int] = {}
+
+    # -- building ------------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, entries: Iterable[IndexEntry], cache_key: str = "") -> Index:
+        index = cls()
+        index.cache_key = cache_key
+        entity_ids: dict[str, int] = {}
+        seen: set[tuple[int, str]] = set()
+        postings: list[list[int]] = []
+        joined: dict[str, list[int]] = {}
+        acronyms: dict[str, list[int]] = {}
+        keys: dict[str, list[int]] = {}
+        ids: dict[str, list[tuple[int, str, str]]] = {}
+        for e in entries:
+            ent = entity_ids.get(e.entity_id)
+            if ent is None:
+                ent = entity_ids[e.entity_id] = len(index.entities)
+                index.entities.append(Entity(e.entity_id, e.source, e.kind, e.countries))
+                index.entity_names.append(_NO_NAME)
+                for id_type, value in e.identifiers:
+                    norm = normalize_identifier(value)
+                    if usable_identifier(id_type, norm):
+                        ids.setdefault(norm, []).append((ent, id_type, value))
+            analysis = analyse_name(e.name, e.kind == "person")
+            if not analysis.tokens or (ent, analysis.key) in seen:
+                continue
+            seen.add((ent, analysis.key))
+            nid = len(index.name_rows)
+            if index.entity_names[ent] == _NO_NAME:
+                index.entity_names[ent] = nid
+            index._store(nid, analysis)
+            index.name_entity.append(ent)
+            index.name_types.append(e.name_type)
+            _add(keys, analysis.key, nid)
+            toks = analysis.tokens
+            for t in toks:
+                tid = index._vocab.get(t.text)
+                if tid is None:
+                    tid = index._vocab[t.text] = len(index.tokens)
+                    index.tokens.append(t.text)
+                    postings.append([])
+                if not postings[tid] or postings[tid][-1] != nid:
+                    postings[tid].append(nid)
+            for a, b in itertools.pairwise(toks):
+                _add(joined, a.text + b.text, nid)
+            if len(toks) >= 3:
+                for acr in initials(analysis):
+                    _add(acronyms, acr, nid)
+        index._index_vocabulary()
+        index.postings = [array("I", p) for p in postings]
+        index.joined = _pack(joined)
+        index.acronyms = _pack(acronyms)
+        index.keys = _pack(keys)
+        index.identifiers = ids
+        return index
+
+    def _store(self, nid: int, a: NameAnalysis) -> None:
+        ids = []
+        for t in a.tokens:
+            tid = self._token_ids.get(t)
+            if tid is None:
+                tid = self._token_ids[t] = len(self.token_table)
+                self.token_table.append(t)
+            ids.append(tid)
+        self.name_rows.append((a.text, a.normalized, a.person, a.latin, tuple(ids)))
+        self._names[nid] = a
+
+    def name(self, nid: int) -> NameAnalysis:
+        """The analysis of one indexed name."""
+        hit = self._names.get(nid)
+        if hit is None:
+            text, normalized, person, latin, ids = self.name_rows[nid]
+            table = self.token_table
+            hit = make_analysis(text, normalized, person, latin, tuple([table[i] for i in ids]))
+            self._names[nid] = hit
+        return hit
+
+    def _index_vocabulary(self) -> None:
+        deletes: dict[str, list[int]] = {}
+        phonetic: dict[str, list[int]] = {}
+        for tid, text in enumerate(self.tokens):
+            if text.isdigit():
+                continue
+            if len(text) >= 4:
+                for d in _deletes(text):
+                    _add(deletes, d, tid)
+            key = phonetic_key(text)
+            if len(key) >= 3:
+                _add(phonetic, key, tid)
+        self.deletes = _pack(deletes)
+        self.phonetic = _pack(phonetic)
+
+    # -- persistence ---------------------------------------------------------------------------
+
+    _SAVED = (
+        "cache_key",
+        "entities",
+        "name_rows",
+        "name_entity",
+        "entity_names",
+        "name_types",
+        "tokens",
+        "postings",
+        "deletes",
+        "phonetic",
+        "joined",
+        "acronyms",
+        "keys",
+        "identifiers",
+        "_vocab",
+    )
+
+    def save(self, path: str | Path) -> None:
+        """Write the index (pickle) with its format version and cache key."""
+        state: dict[str, Any] = {k: getattr(self, k) for k in self._SAVED}
+        state["entities"] = [tuple(e) for e in self.entities]
+        state["token_table"] = [tuple(t) for t in self.token_table]
+        data = pickle.dumps((_MAGIC, FORMAT, self.cache_key, state), pickle.HIGHEST_PROTOCOL)
+        target = Path(path)
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+
+    @classmethod
+    def load(cls, path: str | Path, cache_key: str | None = None) -> Index | None:
+        """Read an index `save` wrote; None when the file is missing, of another format or
+        version, or built for another cache key (the caller then rebuilds). The file is this
+        program's own cache, never downloaded: it has the trust of the database next to it."""
+        try:
+            blob = Path(path).read_bytes()
+            magic, version, key, state = pickle.loads(blob)  # noqa: S301 - our own cache file
+        except (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
+            return None
+        if magic != _MAGIC or version != FORMAT or (cache_key is not None and key != cache_key):
+            return None
+        index = cls()
+        for k in cls._SAVED:
+            setattr(index, k, state[k])
+        index.entities = [Entity._make(e) for e in state["entities"]]
+        index.token_table = [Token._make(t) for t in state["token_table"]]
+        return index
+
+    # -- querying ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.name_rows)
+
+    def entity(self, name_id: int) -> Entity:
+        return self.entities[self.name_entity[name_id]]
+
+    def _expand(self, word: str, phon: str, cache: SimCache) -> dict[int, float]:
+        """Vocabulary tokens a query token may stand for, with their similarity."""
+        found: dict[int, float] = {}
+        tid = self._vocab.get(word)
+        if tid is not None:
+            found[tid] = 1.0
+        if word.isdigit():
+            return found
+        near: set[int] = set()
+        if len(word) >= 4:
+            near.update(_ids(self.deletes.get(word)))
+            variants = _deletes(word)
+            if len(word) >= 9:
+                variants |= {d2 for d in variants for d2 in _deletes(d)}
+            for v in variants:
+                vt = self._vocab.get(v)
+                if vt is not None:
+                    near.add(vt)
+                near.update(_ids(self.deletes.get(v)))
+        if len(phon) >= 3:
+            near.update(_ids(self.phonetic.get(phon)))
+        for t in near:
+            if t in found:
+                continue
+            other = self.tokens[t]
+            key = (word, other, True, True)
+            hit = cache.get(key)
+            if hit is None:
+                hit = token_pair_similarity(word, other, phon, phonetic_key(other), True, True)
+                cache[key] = hit
+            if hit[0] > 0:
+                found[t] = hit[0]
+        return found
+
+    def candidates(
+        self,
+        queries: Sequence[NameAnalysis],
+        sources: Collection[str] | None = None,
+        limit: int = _CANDIDATES,
+        cache: SimCache | None = None,
+    ) -> list[int]:
+        """The ids of the names most worth scoring against the query. With several analyses of
+        the query (as a party and as a person), each token counts once, with the weight of the
+        first analysis that has it."""
+        cache = {} if cache is None else cache
+        total = max(len(self.name_rows), 1)
+        acc: dict[int, float] = {}
+
+        def bump(nids: Iterable[int], amount: float) -> None:
+            get = acc.get
+            for n in nids:
+                acc[n] = get(n, 0.0) + amount
+
+        seen: set[str] = set()
+        exact: set[int] = set()  # the same words in any order: always candidates
+        for q in queries:
+            exact.update(_ids(self.keys.get(q.key)))
+            toks = q.tokens
+            low_only = all(t.weight < DISTINCTIVE for t in toks)
+            for t, phon in zip(toks, q.phonetic, strict=True):
+                if t.text in seen:
+                    continue
+                seen.add(t.text)
+                if t.category in ("stop", "legal") and not low_only:
+                    continue
+                # Low-weight words only re-rank when the query has distinctive ones: their
+                # long postings would cost more than they tell.
+                cap = _HUGE if low_only else _LOW_CAP
+                found = self._expand(t.text, phon, cache)
+                if len(t.text) >= 6 and t.text[:2] in ("al", "el"):
+                    # An Arabic article written on to its word: "alharamain" ~ "al haramain".
+                    rest = t.text[2:]
+                    for tid, sim in self._expand(rest, phonetic_key(rest), cache).items():
+                        found[tid] = max(found.get(tid, 0.0), sim)
+                for tid, sim in found.items():
+                    post = self.postings[tid]
+                    if len(post) > cap and t.weight < DISTINCTIVE:
+                        continue
+                    bump(post, t.weight * sim * math.log(1.0 + total / len(post)))
+                bump(_ids(self.joined.get(t.text)), 2.0 * t.weight)
+                if t.weight >= DISTINCTIVE and t.text.isalpha():
+                    bump(_ids(self.acronyms.get(t.text)), 2.0)
+            for a, b in _near_pairs(toks):
+                for joined in (a.text + b.text, b.text + a.text):
+                    joined = canonical_word(joined) or joined
+                    jid = self._vocab.get(joined)
+                    if jid is not None and joined not in seen:
+                        seen.add(joined)
+                        post = self.postings[jid]
+                        bump(post, (a.weight + b.weight) * math.log(1.0 + total / len(post)))
+        if sources is not None:
+            allowed = set(sources)
+            acc = {n: s for n, s in acc.items() if self.entity(n).source in allowed}
+            exact = {n for n in exact if self.entity(n).source in allowed}
+        if not acc:
+            return sorted(exact)
+        best = heapq.nlargest(limit, acc.items(), key=operator.itemgetter(1))
+        if len(best) == limit:
+            # Among names tied at the cut (a party with one branch per country), those of the
+            # query's length first: the cut must not fall at random among equals.
+            last = best[-1][1]
+            head = [item for item in best if item[1] > last]
+            tied = [item for item in acc.items() if item[1] == last]
+            if len(tied) > limit - len(head):
+                size, rows = len(queries[0].tokens), self.name_rows
+                tied.sort(key=lambda item: abs(len(rows[item[0]][4]) - size))
+                best = head + tied[: limit - len(head)]
+        floor = best[0][1] * _FLOOR
+        out = sorted(exact)
+        out += [nid for nid, s in best if s >= floor and nid not in exact]
+        return out
+
+    def identifier_hits(self, values: Iterable[str]) -> dict[int, tuple[str, str]]:
+        """Entities carrying one of these identifiers: entity index -> (type, listed value)."""
+        out: dict[int, tuple[str, str]] = {}
+        for value in values:
+            for ent, kind, raw in self.identifiers.get(normalize_identifier(value), ()):
+                out.setdefault(ent, (kind, raw))
+        return out

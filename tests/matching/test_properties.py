@@ -1,0 +1,97 @@
+"""Properties of the normaliser and the scorer, checked with hypothesis."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from screening.matching import Index, Matcher, compare, default_threshold, normalize_name
+from screening.matching.normalize import analyse_name
+
+from .conftest import real_records
+
+_SCRIPTS = st.text(
+    alphabet=st.characters(
+        whitelist_categories=("Lu", "Ll", "Lo", "Nd", "Pd", "Po", "Zs", "Mn", "Sm"),
+    ),
+    max_size=40,
+)
+_NAMES = st.sampled_from(
+    [
+        "Hangzhou Hikvision Digital Technology Co., Ltd.",
+        "杭州海康威视数字技术股份有限公司",
+        "Общество с ограниченной ответственностью «Газпром»",
+        "صدام حسين التكريتي",
+        "S.A. DE C.V.",
+        "O'Brien & Sons",
+        "ISLAMIC REVOLUTIONARY GUARD CORPS (IRGC)-QODS FORCE",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_SCRIPTS, _NAMES))
+def test_normalising_twice_is_normalising_once(text: str) -> None:
+    once = normalize_name(text)
+    assert normalize_name(once) == once
+    assert once == " ".join(once.split())
+    assert all(ch.isascii() for ch in once)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(_SCRIPTS, _NAMES),
+    st.one_of(_SCRIPTS, _NAMES),
+    st.sampled_from(["organization", "person", "vessel"]),
+)
+def test_scores_are_between_zero_and_one(a: str, b: str, kind: str) -> None:
+    score, explanation = compare(a, b, kind)
+    assert 0.0 <= score <= 1.0
+    assert explanation.score == score
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_SCRIPTS, _NAMES), st.sampled_from(["organization", "person", "vessel"]))
+def test_a_name_against_itself_scores_one(name: str, kind: str) -> None:
+    score, _ = compare(name, name, kind)
+    assert score == (1.0 if analyse_name(name, kind == "person").tokens else 0.0)
+
+
+_RECORDS = real_records()
+_SAMPLE = random.Random(1).sample(
+    [
+        (f"{sid}:{r.local_id}", r.kind, n)
+        for sid, recs in _RECORDS.items()
+        for r in recs
+        for n in [r.name, *(a.value for a in r.aliases if a.type != "weak")]
+        if 2 <= len(n.split()) <= 8
+    ],
+    400,
+)
+_MATCHER = Matcher(
+    Index.build(
+        __import__("screening.matching", fromlist=["entries_from_record"]).entries_from_record(
+            sid, r
+        )[k]
+        for sid, recs in _RECORDS.items()
+        for r in recs
+        for k in range(1 + len(r.aliases))
+    )
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_SAMPLE), st.randoms(use_true_random=False))
+def test_reordering_a_true_match_keeps_it_above_the_threshold(
+    case: tuple[str, str, str], rnd: random.Random
+) -> None:
+    """A real listed name (or alias), its words shuffled, still finds its party."""
+    entity_id, kind, name = case
+    words = name.split()
+    rnd.shuffle(words)
+    hits = _MATCHER.screen(" ".join(words), kind=kind, limit=50)
+    found = [m for m in hits if m.entity_id == entity_id]
+    assert found, f"{' '.join(words)!r} lost {entity_id} ({name!r})"
+    assert found[0].score >= default_threshold(kind)

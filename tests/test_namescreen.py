@@ -1,0 +1,236 @@
+"""Name screening through the service, CLI and API against every bundled list (SQLite and
+PostgreSQL): the issue's names, the file and pairs contracts, and the batch endpoint."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from screening import namescreen, services
+from screening.api.app import create_app
+from screening.api.deps import session_dep, settings_dep
+from screening.cli import EXIT_INPUT, EXIT_OK, app
+from screening.settings import Settings, get_settings
+
+from .conftest import Database, make_settings
+
+runner = CliRunner()
+HIK_EL = "us_bis_entity_list:hangzhou-hikvision-digital-technology-co-ltd-cn"
+HIK_SOURCES = {
+    "us_bis_entity_list",
+    "us_ofac_cons",
+    "us_fcc_covered",
+    "us_ndaa_889",
+    "us_dod_1260h",
+}
+
+
+@pytest.fixture(scope="module")
+def loaded(
+    module_db: Database, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Database, Settings]]:
+    settings = make_settings(module_db.url, tmp_path_factory.mktemp("state"))
+    with module_db.session() as s:
+        services.load_bundled_if_empty(s, settings)
+    yield module_db, settings
+
+
+@pytest.fixture
+def cli(loaded: tuple[Database, Settings], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    db, settings = loaded
+    monkeypatch.setenv("SCREENING_DATABASE_URL", db.url)
+    monkeypatch.setenv("SCREENING_STATE_DIR", str(settings.state_dir))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _screen(name: str) -> dict:  # type: ignore[type-arg]
+    res = runner.invoke(app, ["screen", name, "--json"])
+    assert res.exit_code == EXIT_OK, res.output
+    return json.loads(res.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Hikivision",
+        "Hikvison",
+        "HIKVISION",
+        "HIK VISION",
+        "Hik-Vision",
+        "Hangzhou Hikvision Digital Technology Co Ltd",
+        "Hikvision Digital Technology",
+    ],
+)
+def test_finds_hikvision_on_the_entity_list(cli: None, name: str) -> None:
+    result = _screen(name)
+    hit = [m for m in result["matches"] if m["entity_id"] == HIK_EL]
+    assert hit and hit[0]["match"] and hit[0]["score"] >= hit[0]["threshold"]
+    assert hit[0]["snapshot_version"] == result["snapshots"]["us_bis_entity_list"]
+    assert hit[0]["features"] and all("explanation" in f for f in hit[0]["features"])
+
+
+@pytest.mark.parametrize("name", ["Dahau", "Zhejiang Dahua Technology Co., Ltd."])
+def test_finds_dahua_on_the_entity_list(cli: None, name: str) -> None:
+    matches = _screen(name)["matches"]
+    assert any(
+        m["source"] == "us_bis_entity_list" and "dahua" in m["matched_name"].lower()
+        for m in matches
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Axis Communications", "Bosch Security Systems", "Hanwha Vision", "Hyster", "Hikari Optics"],
+)
+def test_clean_makers_find_nothing(cli: None, name: str) -> None:
+    assert _screen(name)["matches"] == []
+
+
+def test_one_name_finds_the_party_on_every_list(cli: None) -> None:
+    matches = _screen("Hikvision")["matches"]
+    hik = {m["source"] for m in matches if "hikvision" in m["matched_name"].lower()}
+    assert hik >= HIK_SOURCES
+
+
+def test_identifier_match_scores_one(cli: None, loaded: tuple[Database, Settings]) -> None:
+    db, settings = loaded
+    with db.session() as s:
+        result = namescreen.screen_name(
+            s, settings, "Some Holding Company", identifiers=["CNE100000PM8"]
+        )
+    top = result["matches"][0]
+    assert top["entity_id"] == "us_ofac_cons:30946" and top["score"] == 1.0
+    assert "CNE100000PM8" in json.dumps(top["features"])
+
+
+def test_screen_file_contract(cli: None, tmp_path: Path) -> None:
+    src = tmp_path / "vendors.csv"
+    src.write_text(
+        "name,kind,country,po_ref\n"
+        "Hikivision,,,=1+1\n"
+        "Axis Communications,organization,SE,PO-2\n"
+        ",,,PO-3\n"
+        "Dahau,robot,,PO-4\n"
+    )
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["screen", "--file", str(src), "--output", str(out)])
+    assert res.exit_code == EXIT_OK, res.output
+    rows = list(csv.DictReader(out.open()))
+    assert list(rows[0]) == [
+        "name",
+        "kind",
+        "country",
+        "po_ref",
+        "match",
+        "score",
+        "entity_id",
+        "source",
+        "matched_name",
+        "hits",
+        "hit_sources",
+        "error",
+    ]
+    assert [r["po_ref"] for r in rows] == ["=1+1", "PO-2", "PO-3", "PO-4"]  # verbatim, in order
+    hik, axis, empty, robot = rows
+    assert hik["match"] == "true" and int(hik["hits"]) >= 5
+    assert set(hik["hit_sources"].split(";")) >= HIK_SOURCES
+    assert len(hik["score"].split(".")[1]) == 4
+    assert axis["match"] == "false" and axis["hits"] == "0" and axis["error"] == ""
+    assert (
+        empty["error"] == "empty name"
+        and empty["score"] == "0.0000"
+        and empty["matched_name"] == ""
+    )
+    assert robot["error"] == "unknown kind 'robot'"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("vendor\nHikvision\n")
+    res = runner.invoke(app, ["screen", "--file", str(bad)])
+    assert res.exit_code == EXIT_INPUT and "no 'name' column" in res.stderr
+
+
+def test_compare_pairs_contract(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "name1,name2,kind\n"
+        "Hikivision,Hangzhou Hikvision Digital Technology Co. Ltd.,\n"
+        "Axis Communications,Z AXIS LLC,organization\n"
+        "Hikvision,Hikvision,\n"
+    )
+    res = runner.invoke(app, ["compare", "--pairs", str(pairs)])
+    assert res.exit_code == EXIT_OK, res.output
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [r["kind"] for r in rows] == ["organization"] * 3
+    assert rows[0]["match"] == "true" and rows[1]["match"] == "false"
+    assert rows[2]["score"] == "1.0000"
+    for r in rows:
+        assert 0.0 <= float(r["score"]) <= 1.0 and len(r["score"].split(".")[1]) == 4
+    pairs.write_text("name1,name2,kind\na,b,\nc,d,company\ne,f,thing\n")
+    res = runner.invoke(app, ["compare", "--pairs", str(pairs)])
+    assert res.exit_code == EXIT_INPUT
+    assert "row 2 (line 3), field kind" in res.stderr and "row 3 (line 4)" in res.stderr
+    res = runner.invoke(app, ["compare", "Hikivision", "Hikvision", "--json"])
+    data = json.loads(res.stdout)
+    assert data["match"] is True and data["features"]
+
+
+@pytest.fixture
+def api(loaded: tuple[Database, Settings]) -> Iterator[TestClient]:
+    db, settings = loaded
+    small = settings.model_copy(update={"max_upload_bytes": 5000})
+    application = create_app()
+
+    def session_override() -> Iterator[Session]:
+        with db.session() as s:
+            yield s
+
+    application.dependency_overrides[settings_dep] = lambda: small
+    application.dependency_overrides[session_dep] = session_override
+    with TestClient(application) as c:
+        yield c
+
+
+def test_api_screen_and_batch(api: TestClient) -> None:
+    r = api.post("/v1/screen", json={"name": "Hik-Vision"})
+    assert r.status_code == 200
+    assert HIK_EL in {m["entity_id"] for m in r.json()["matches"]}
+    assert api.post("/v1/screen", json={"name": ""}).status_code == 422
+    r = api.post("/v1/screen", json={"name": "x", "kind": "robot"})
+    assert r.status_code == 400 and "unknown kind" in r.json()["detail"]
+    body = [{"name": "Dahau"}, {"name": "Axis Communications"}, {"name": ""}]
+    rows = api.post("/v1/screen/batch", json=body).json()
+    assert [r["match"] for r in rows] == ["true", "false", "false"] and rows[2][
+        "error"
+    ] == "empty name"
+    r = api.post(
+        "/v1/screen/batch?format=csv",
+        content="name,ref\nHikivision,A\nHanwha Vision,B\n",
+        headers={"Content-Type": "text/csv"},
+    )
+    out = list(csv.DictReader(io.StringIO(r.text)))
+    assert [(x["ref"], x["match"]) for x in out] == [("A", "true"), ("B", "false")]
+    r = api.post("/v1/screen/batch?format=ndjson", json=body)
+    assert [json.loads(line)["name"] for line in r.text.splitlines()] == [
+        "Dahau",
+        "Axis Communications",
+        "",
+    ]
+    r = api.post(
+        "/v1/screen/batch",
+        content="name\n" + "Hikvision\n" * 1000,
+        headers={"Content-Type": "text/csv"},
+    )
+    assert r.status_code == 413 and "limit" in r.json()["detail"]
+    r = api.post(
+        "/v1/screen/batch", content="{not json", headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == 400
