@@ -42,7 +42,7 @@ app = typer.Typer(
 lists_app = typer.Typer(help="The lists (sources) and their active snapshots.")
 app.add_typer(lists_app, name="lists")
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # error lines are not re-wrapped mid-phrase
 
 
 def _exit_code(exc: ScreeningError) -> int:
@@ -366,3 +366,6 @@ def serve(
     h, p = host or settings.host, port or settings.port
     err.print(f"screening API on http://{h}:{p}  (docs: http://{h}:{p}/docs)", highlight=False)
     uvicorn.run(create_app(), host=h, port=p, log_level="info")
+
+
+from . import cli_screen as _cli_screen  # noqa: E402,F401  (registers screen/compare)
