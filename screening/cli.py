@@ -368,4 +368,5 @@ def serve(
     uvicorn.run(create_app(), host=h, port=p, log_level="info")
 
 
+from . import cli_devices as _cli_devices  # noqa: E402,F401  (registers inventory/po)
 from . import cli_screen as _cli_screen  # noqa: E402,F401  (registers screen/compare)

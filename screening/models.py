@@ -59,8 +59,8 @@ class ListedEntity(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     snapshot_id: int = Field(foreign_key="snapshot.id", index=True)
     source_id: str = Field(max_length=200)
-    entity_id: str = Field(max_length=400)
-    local_id: str = Field(max_length=200)
+    entity_id: str
+    local_id: str
     kind: str = Field(max_length=32)
     name: str
     # Every alias as {"value", "type", "quality"}: the record is reconstructible for diffs.
@@ -117,3 +117,17 @@ class SnapshotDiff(SQLModel, table=True):
     changed: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+
+
+class StoredReport(SQLModel, table=True):
+    """An uploaded inventory or purchase order as scored, with the list versions it used."""
+
+    __tablename__ = "stored_report"
+
+    id: str = Field(primary_key=True, max_length=36)
+    kind: str = Field(max_length=16)  # inventory | po
+    filename: str
+    profile: str = Field(max_length=32)
+    created_at: datetime
+    snapshots: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -33,6 +33,13 @@ COMMON: dict[str, tuple[str, ...]] = {
     "internet_exposed": ("internetexposed", "internetfacing", "publicip"),
     "cloud": ("cloud", "p2p", "cloudservice", "cloudp2p"),
     "site_sensitivity": ("sitesensitivity", "sensitivesite", "sitetype"),
+    "installed_on": (
+        "installedon",
+        "installdate",
+        "installed",
+        "dateinstalled",
+        "installationdate",
+    ),
     "description": (
         "description",
         "item",

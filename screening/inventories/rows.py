@@ -12,6 +12,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
 from ..errors import InputError
@@ -40,6 +41,7 @@ class DeviceRow:
     internet_exposed: bool | None = None
     cloud: bool | str | None = None
     site_sensitivity: str | None = None
+    installed_on: date | None = None
     vendor: str | None = None
     manufacturer: str | None = None
     description: str | None = None
@@ -183,6 +185,21 @@ def _cloud(value: Cell) -> bool | str | None:
     return _yes_no(value)
 
 
+def _date(value: Cell) -> date | None:
+    """An install date: a spreadsheet date cell, or ISO text (2021-03-02)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    v = cell_text(value).strip()
+    if v.casefold() in _UNKNOWN:
+        return None
+    try:
+        return date.fromisoformat(v[:10])
+    except ValueError:
+        raise _RowBad(f"{v!r} is not a date (write it as YYYY-MM-DD)") from None
+
+
 def _quantity(value: Cell) -> int | None:
     v = cell_text(value).strip()
     if v.casefold() in _UNKNOWN:
@@ -213,6 +230,7 @@ _CONVERT: dict[str, Callable[[Cell], object]] = {
     "cloud": _cloud,
     "quantity": _quantity,
     "unit_price": _price,
+    "installed_on": _date,
 }
 
 

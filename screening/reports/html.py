@@ -1,0 +1,298 @@
+"""The HTML report: one self-contained page for an inventory or a purchase order.
+
+Everything is inline (CSS in a <style>, the chart an inline <svg>); there is no script, no
+external font, image or stylesheet, and a Content-Security-Policy forbids loading anything, so
+the page shows the same offline, attached to an e-mail or archived with an audit file.
+
+Sections (ids for tests and for linking): `summary` (tier and family counts), `tier-chart` (a
+stacked bar of tiers per site or vendor, worst first, at most `max_groups` bars), `findings`
+(one `<tr class="item tier-…">` per device/item, worst first then by row, with its evidence and
+vendor matches), `errors` (one `<tr class="row-error">` per row not read) and `snapshots` (the
+list version used for each source with its publisher's date; a source the profile needs but
+the report has no snapshot of is flagged). Every value from the report is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+from .common import (
+    TIERS,
+    Kind,
+    cell,
+    group_key,
+    groups_key,
+    items_of,
+    kind_of,
+    match_text,
+    noun,
+    rank,
+    tier_counts,
+)
+
+COLOURS: Mapping[str, str] = {
+    "prohibited": "#7f1d1d",
+    "high": "#dc2626",
+    "medium": "#f59e0b",
+    "low": "#facc15",
+    "none": "#16a34a",
+    "unknown": "#9ca3af",
+}
+_CSS = """
+body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:1.5em;
+color:#111}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}
+table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:3px 6px;
+vertical-align:top;text-align:left}th{background:#f3f4f6}td.num{text-align:right}
+.tier{font-weight:600;padding:1px 6px;border-radius:3px;color:#fff;white-space:nowrap}
+.tier.low,.tier.medium{color:#111}
+td.evidence{min-width:32em}ul.evidence{margin:0;padding-left:1.1em}ul.evidence li{margin:0}
+.source{color:#555;font-size:.9em}.missing{color:#b91c1c;font-weight:600}
+svg text{font:12px system-ui,Arial,sans-serif}
+"""
+_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def esc(value: object) -> str:
+    """A report value as escaped HTML text."""
+    return escape(cell(value), quote=True)
+
+
+def _tier_css() -> str:
+    return "".join(
+        f".tier.{t}{{background:{c}}}svg .tier-{t}{{fill:{c}}}" for t, c in COLOURS.items()
+    )
+
+
+def _badge(tier: object) -> str:
+    name = cell(tier)
+    css = name if name in COLOURS else "unknown"
+    return f'<span class="tier {css}">{esc(name)}</span>'
+
+
+def _table(head: Sequence[str], rows: Sequence[str], table_id: str) -> str:
+    ths = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = "".join(rows)
+    return f'<table id="{table_id}"><thead><tr>{ths}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _summary(report: Mapping[str, Any], kind: Kind) -> str:
+    items = items_of(report, kind)
+    counts = tier_counts(items)
+    summary = report.get("summary") or {}
+    families = summary.get("by_family") or {}
+    tier_rows = [
+        f'<tr class="summary-tier" data-tier="{t}"><td>{_badge(t)}</td>'
+        f'<td class="num">{counts[t]}</td></tr>'
+        for t in TIERS
+    ]
+    family_rows = [
+        f'<tr class="summary-family"><td>{esc(f)}</td><td class="num">{esc(n)}</td></tr>'
+        for f, n in sorted(families.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))
+    ]
+    errors = len(report.get("errors") or [])
+    parts = [
+        '<section id="summary"><h2>Summary</h2>',
+        f"<p>{len(items)} {noun(kind)} scored; {errors} row(s) could not be read "
+        f"(listed below, left out of every figure).</p>",
+        _table(["Tier", noun(kind).capitalize()], tier_rows, "by-tier"),
+    ]
+    if family_rows:
+        parts.append(_table(["Maker family", noun(kind).capitalize()], family_rows, "by-family"))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _groups(report: Mapping[str, Any], kind: Kind) -> list[tuple[str, dict[str, int]]]:
+    """(group, tier counts) from the report's `sites`/`vendors`, else from its items."""
+    listed = report.get(groups_key(kind))
+    out: list[tuple[str, dict[str, int]]] = []
+    if listed is not None:
+        for g in listed:
+            by_tier = {str(t): int(n) for t, n in (g.get("by_tier") or {}).items()}
+            out.append((cell(g.get(group_key(kind))), by_tier))
+    else:
+        found: dict[str, dict[str, int]] = {}
+        for it in items_of(report, kind):
+            counts = found.setdefault(cell(it.get(group_key(kind))), {})
+            counts[cell(it.get("tier"))] = counts.get(cell(it.get("tier")), 0) + 1
+        out = sorted(found.items())
+    return sorted(out, key=lambda g: (*(-g[1].get(t, 0) for t in TIERS), g[0]))
+
+
+def chart(report: Mapping[str, Any], kind: Kind, max_groups: int = 40) -> str:
+    """The stacked bar chart of tiers per site (inventory) or vendor (PO), as inline SVG."""
+    groups = _groups(report, kind)
+    shown = groups[:max_groups]
+    label_w, bar_w, row_h, top = 220, 480, 22, 8
+    most = max((sum(c.values()) for _, c in shown), default=0) or 1
+    height = top + row_h * len(shown) + 34
+    what = group_key(kind)
+    parts = [
+        f'<svg id="tier-chart" role="img" width="{label_w + bar_w + 60}" height="{height}" '
+        f'viewBox="0 0 {label_w + bar_w + 60} {height}" aria-labelledby="tier-chart-title">',
+        f'<title id="tier-chart-title">{noun(kind).capitalize()} per {what} by risk tier</title>',
+    ]
+    for i, (name, counts) in enumerate(shown):
+        y = top + i * row_h
+        label = name or f"(no {what})"
+        short = label if len(label) <= 32 else label[:31] + "…"
+        parts.append(
+            f'<g class="bar" data-{what}="{esc(name)}"><text x="{label_w - 6}" y="{y + 15}" '
+            f'text-anchor="end"><title>{esc(label)}</title>{esc(short)}</text>'
+        )
+        x = float(label_w)
+        for tier in TIERS:
+            n = counts.get(tier, 0)
+            if not n:
+                continue
+            w = bar_w * n / most
+            parts.append(
+                f'<rect class="seg tier-{tier}" data-tier="{tier}" data-count="{n}" '
+                f'x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}">'
+                f"<title>{esc(label)}: {tier} {n}</title></rect>"
+            )
+            x += w
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + 15}">{sum(counts.values())}</text></g>')
+    lx = float(label_w)
+    ly = top + row_h * len(shown) + 12
+    for tier in TIERS:
+        parts.append(
+            f'<rect class="legend tier-{tier}" x="{lx:.0f}" y="{ly}" width="10" height="10"/>'
+            f'<text x="{lx + 14:.0f}" y="{ly + 9}">{tier}</text>'
+        )
+        lx += 24 + 7 * len(tier)
+    parts.append("</svg>")
+    more = len(groups) - len(shown)
+    note = f"<p>… and {more} more {what}s (see the table below).</p>" if more > 0 else ""
+    return f'<section id="chart"><h2>Risk tiers per {what}</h2>{"".join(parts)}{note}</section>'
+
+
+def _evidence(item: Mapping[str, Any]) -> str:
+    lis = []
+    for ev in item.get("evidence") or ():
+        weight = f"; weight {esc(ev.get('weight'))}" if ev.get("weight") is not None else ""
+        lis.append(
+            f'<li><span class="signal">{esc(ev.get("signal"))}</span> '
+            f"<code>{esc(ev.get('value'))}</code>: {esc(ev.get('finding'))} "
+            f'<span class="source">({esc(ev.get("source"))}{weight})</span></li>'
+        )
+    return f'<ul class="evidence">{"".join(lis)}</ul>' if lis else ""
+
+
+def _item_row(item: Mapping[str, Any], kind: Kind) -> str:
+    tier = cell(item.get("tier"))
+    css = tier if tier in COLOURS else "unknown"
+    fam = cell(item.get("family"))
+    conf = cell(item.get("family_confidence"))
+    family = f"{esc(fam)} ({esc(conf)})" if fam and conf else esc(fam)
+    relabel = "suspected" if item.get("relabel_suspected") else ""
+    if kind == "po":
+        matches = "<br>".join(esc(match_text(m)) for m in item.get("vendor_matches") or ())
+        cells = [
+            esc(item.get("vendor")),
+            esc(item.get("declared_make") or item.get("manufacturer")),
+            esc(item.get("part_number") or item.get("model")),
+            esc(item.get("description")),
+            f'<td class="num">{esc(item.get("quantity"))}</td>',
+        ]
+        tail = [matches]
+    else:
+        cells = [
+            esc(item.get("asset_id")),
+            esc(item.get("site")),
+            esc(item.get("declared_make")),
+            esc(item.get("model")),
+        ]
+        tail = []
+    tds = [
+        f'<td class="num">{esc(item.get("row"))}</td>',
+        f'<td class="num">{esc(item.get("line"))}</td>',
+        *(c if c.startswith("<td") else f"<td>{c}</td>" for c in cells),
+        f"<td>{family}</td>",
+        f"<td>{_badge(tier)}</td>",
+        f'<td class="num">{esc(item.get("score"))}</td>',
+        f"<td>{relabel}</td>",
+        *(f"<td>{c}</td>" for c in tail),
+        f'<td class="evidence">{_evidence(item)}</td>',
+    ]
+    return f'<tr class="item tier-{css}" data-row="{esc(item.get("row"))}">{"".join(tds)}</tr>'
+
+
+def _findings(report: Mapping[str, Any], kind: Kind) -> str:
+    items = sorted(
+        items_of(report, kind),
+        key=lambda it: (
+            -rank(it.get("tier")),
+            it.get("row") if isinstance(it.get("row"), int) else 0,
+        ),
+    )
+    if kind == "po":
+        head = ["Row", "Line", "Vendor", "Make", "Part / model", "Description", "Qty"]
+        head += ["Family", "Tier", "Score", "Relabel", "Vendor matches", "Evidence"]
+    else:
+        head = ["Row", "Line", "Asset", "Site", "Make", "Model", "Family", "Tier", "Score"]
+        head += ["Relabel", "Evidence"]
+    rows = [_item_row(it, kind) for it in items]
+    return (
+        f'<section id="findings-section"><h2>{noun(kind).capitalize()}, worst first</h2>'
+        f"{_table(head, rows, 'findings')}</section>"
+    )
+
+
+def _errors(report: Mapping[str, Any]) -> str:
+    errors = list(report.get("errors") or [])
+    rows = [
+        f'<tr class="row-error"><td class="num">{esc(e.get("row"))}</td>'
+        f'<td class="num">{esc(e.get("line"))}</td><td>{esc(e.get("field"))}</td>'
+        f"<td>{esc(e.get('message'))}</td></tr>"
+        for e in errors
+    ]
+    body = _table(["Row", "Line", "Field", "Message"], rows, "errors") if rows else "<p>None.</p>"
+    return f'<section id="errors-section"><h2>Rows not read ({len(rows)})</h2>{body}</section>'
+
+
+def _snapshots(report: Mapping[str, Any]) -> str:
+    versions: Mapping[str, Any] = report.get("snapshots") or {}
+    dates: Mapping[str, Any] = report.get("snapshot_dates") or {}
+    required = [str(s) for s in report.get("required_sources") or ()]
+    rows = []
+    for source in sorted(set(versions) | set(required)):
+        need = "yes" if source in required else ""
+        if source in versions:
+            version, published = esc(versions[source]), esc(dates.get(source)) or "unknown"
+        else:
+            version, published = '<span class="missing">no data</span>', ""
+        rows.append(
+            f'<tr class="snapshot"><td>{esc(source)}</td><td>{version}</td>'
+            f"<td>{published}</td><td>{need}</td></tr>"
+        )
+    head = ["Source", "Version used", "Publisher's date", "Needed by profile"]
+    table = _table(head, rows, "snapshots")
+    return f'<section id="snapshots-section"><h2>Lists used</h2>{table}</section>'
+
+
+def render(report: Mapping[str, Any], kind: str | None = None, max_groups: int = 40) -> str:
+    """The whole page as text."""
+    chosen = kind_of(report, kind)
+    title = "Purchase-order risk report" if chosen == "po" else "Inventory risk report"
+    facts = [("Profile", report.get("profile")), ("File", report.get("file"))]
+    facts.append(("Generated", report.get("generated_at")))
+    meta = " · ".join(f"{k}: <strong>{esc(v)}</strong>" for k, v in facts if v is not None)
+    return "".join(
+        [
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{title}</title><style>{_CSS}{_tier_css()}</style></head><body>",
+            f"<h1>{title}</h1><p>{meta}</p>",
+            _summary(report, chosen),
+            chart(report, chosen, max_groups),
+            _findings(report, chosen),
+            _errors(report),
+            _snapshots(report),
+            "</body></html>\n",
+        ]
+    )

@@ -1,0 +1,163 @@
+"""The CSV report: columns, one row per item in row order, evidence and vendor matches as text,
+formula-like cells neutralised, and streaming. Reports are hand-built (tests/reports/support.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from screening.reports import csv as csv_report
+from tests.reports.support import ACME, BIS, NDAA, OFAC_CONS, inventory_report, po_report
+
+
+def _parse(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_header_columns() -> None:
+    assert csv_report.csv_header("inventory") == (
+        "row,line,asset_id,site,declared_make,model,mac,firmware,family,family_confidence,"
+        "tier,score,relabel_suspected,rules_fired,evidence,error\r\n"
+    )
+    po = next(csv.reader([csv_report.csv_header("po")]))
+    assert po[:10] == [
+        "row",
+        "line",
+        "vendor",
+        "manufacturer",
+        "declared_make",
+        "part_number",
+        "model",
+        "description",
+        "quantity",
+        "unit_price",
+    ]
+    assert po[-4:] == ["rules_fired", "vendor_matches", "evidence", "error"]
+
+
+def test_po_rows_in_row_order_with_scalars_evidence_and_matches() -> None:
+    report = po_report()
+    rows = _parse(csv_report.render(report))
+    assert [r["row"] for r in rows] == ["1", "2", "3", "4", "5", "6"]
+    first = rows[0]
+    assert (first["vendor"], first["part_number"], first["quantity"]) == (
+        ACME,
+        "DS-7608NI-K2/8P",
+        "4",
+    )
+    assert (first["family"], first["family_confidence"], first["tier"], first["score"]) == (
+        "hikvision",
+        "high",
+        "prohibited",
+        "90",
+    )
+    assert first["relabel_suspected"] == "false"
+    assert first["rules_fired"] == "listed-maker;known-exploited"
+    assert first["vendor_matches"] == ""
+    assert first["error"] == ""
+    entries = first["evidence"].split(" | ")
+    assert len(entries) == len(report["items"][0]["evidence"]) == 6
+    assert entries[2].startswith(
+        f"listed-maker Hangzhou Hikvision Digital Technology Company [{NDAA}]: "
+        "Hangzhou Hikvision Digital Technology Company (parent of hikvision) is listed: NDAA"
+    )
+    assert entries[2].endswith("(us_ndaa_889; weight 60)")
+    assert rows[1]["vendor_matches"] == (
+        f"Hangzhou Hikvision Digital Technology Co., Ltd. [{BIS}] score 1.0000 | "
+        f"HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD. [{OFAC_CONS}] score 0.9871"
+    )
+    assert rows[2]["relabel_suspected"] == "true"
+    assert rows[2]["family"] == ""  # None is an empty cell
+    assert rows[3]["tier"] == "none" and rows[3]["evidence"] == ""
+
+
+def test_unreadable_row_keeps_its_place_with_the_error() -> None:
+    rows = _parse(csv_report.render(po_report()))
+    err = rows[5]
+    assert (err["row"], err["line"], err["error"]) == ("6", "7", "Quantity: not a number: 'four'")
+    assert err["tier"] == "" and err["vendor"] == ""
+
+
+def test_inventory_columns_filled() -> None:
+    rows = _parse(csv_report.render(inventory_report()))
+    assert [(r["asset_id"], r["site"], r["tier"]) for r in rows[:4]] == [
+        ("A-001", "Depot North", "prohibited"),
+        ("A-002", "Depot North", "low"),
+        ("A-003", "HQ", "none"),
+        ("A-004", "HQ", "unknown"),
+    ]
+    assert rows[0]["mac"] == "44:19:B6:12:34:56"
+    assert rows[4]["error"] == "MAC Address: malformed MAC '44:19:B6'"
+    assert "vendor_matches" not in rows[0]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['=HYPERLINK("http://x","y")', "+1+1", "-20C", "@SUM(A1)", "\tcmd", "\rcmd"],
+)
+def test_formula_like_cells_are_neutralised(value: str) -> None:
+    report = po_report()
+    item = report["items"][3]
+    item.update(vendor=value, description=value, site=value)
+    item["evidence"] = [
+        {"signal": "declared_make", "value": "x", "finding": "y", "source": "z", "weight": 0}
+    ]
+    item["evidence"][0]["signal"] = value  # the joined evidence cell starts with it too
+    rows = list(csv.reader(io.StringIO(csv_report.render(report), newline="")))
+    header, row = rows[0], rows[4]
+    for column in ("vendor", "description", "site"):
+        cell = row[header.index(column)]
+        assert cell == "'" + value, (column, cell)
+    evidence = row[header.index("evidence")]  # whitespace is collapsed in joined evidence
+    assert evidence.startswith("'") or not evidence.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert evidence.endswith("cmd x: y (z; weight 0)") or evidence.startswith("'" + value[0])
+    assert row[header.index("model")] == "P3245-V"  # harmless text unchanged
+
+
+def test_neutralise_leaves_numbers_and_safe_text() -> None:
+    assert csv_report.neutralise(-5) == "-5"  # a number we produced is not a formula
+    assert csv_report.neutralise("-5") == "'-5"
+    assert csv_report.neutralise("DS-7608NI") == "DS-7608NI"
+    assert csv_report.neutralise(None) == ""
+    assert csv_report.neutralise(True) == "true"
+
+
+def test_quotes_commas_and_newlines_round_trip_on_one_line() -> None:
+    report = po_report()
+    report["items"][3]["description"] = 'dome, "outdoor"\nIP67'
+    text = csv_report.render(report)
+    rows = _parse(text)
+    assert rows[3]["description"] == 'dome, "outdoor"\nIP67'
+    report["items"][3]["evidence"] = [
+        {"signal": "model", "value": "P3245-V", "finding": "two\nlines", "source": "s", "weight": 1}
+    ]
+    rows = _parse(csv_report.render(report))
+    assert rows[3]["evidence"] == "model P3245-V: two lines (s; weight 1)"
+
+
+def test_stream_is_lazy_and_matches_render() -> None:
+    report = inventory_report()
+    pairs = [("item", d) for d in report["devices"]] + [("error", report["errors"][0])]
+    assert "".join(csv_report.stream(pairs, "inventory")) == csv_report.render(report)
+
+    def endless() -> Iterator[tuple[str, dict[str, Any]]]:
+        device = report["devices"][0]
+        yield "item", device
+        yield "item", device
+        raise AssertionError("the stream read ahead of what was written")
+
+    chunks = list(itertools.islice(csv_report.stream(endless(), "inventory"), 3))
+    assert len(chunks) == 3 and chunks[0] == csv_report.csv_header("inventory")
+    assert chunks[1] == chunks[2] == csv_report.csv_row(report["devices"][0], "inventory")
+
+
+def test_stream_rejects_unknown_kind_and_pair() -> None:
+    with pytest.raises(ValueError, match="kind"):
+        next(csv_report.stream([], "orders"))
+    with pytest.raises(ValueError, match="'warning'"):
+        list(csv_report.stream([("warning", {})], "po"))

@@ -1,0 +1,113 @@
+"""The HTML report: self-contained, escaped, with the chart, summary, findings, errors and list
+versions. Reports are hand-built (tests/reports/support.py)."""
+
+from __future__ import annotations
+
+import re
+
+from screening.reports import html as html_report
+from tests.reports.support import ACME, NDAA, Elements, inventory_report, po_report
+
+
+def test_page_is_self_contained() -> None:
+    page = html_report.render(po_report())
+    assert page.startswith("<!DOCTYPE html>")
+    lowered = page.lower()
+    for banned in ("<script", "src=", "<link", "url(", "@import", "http://", "https://", "<iframe"):
+        assert banned not in lowered, banned
+    meta = Elements(page).find("meta")
+    csp = [m for m in meta if m.get("http-equiv") == "Content-Security-Policy"]
+    assert csp and csp[0]["content"].startswith("default-src 'none'")
+
+
+def test_po_chart_has_a_stacked_bar_per_vendor() -> None:
+    report = po_report()
+    els = Elements(html_report.render(report))
+    assert len(els.find("svg")) == 1 and els.find("svg")[0]["id"] == "tier-chart"
+    bars = els.find("g", "bar")
+    # worst first: two prohibited (Acme) before one prohibited, then the clean vendor
+    assert [b["data-vendor"] for b in bars] == [
+        ACME,
+        "Hangzhou Hikvision Digital Technology Co., Ltd.",
+        "Nordic Camera Distribution AB",
+    ]
+    segs = [(s["data-tier"], s["data-count"], float(s["width"])) for s in els.find("rect", "seg")]
+    assert segs == [
+        ("prohibited", "2", 320.0),  # 2 of the longest bar's 3 items: 2/3 of 480 px
+        ("low", "1", 160.0),
+        ("prohibited", "1", 160.0),
+        ("none", "1", 160.0),
+    ]
+    assert len(els.find("rect", "legend")) == 6
+
+
+def test_summary_findings_errors_and_snapshots() -> None:
+    report = po_report()
+    els = Elements(html_report.render(report))
+    tiers = {r["data-tier"] for r in els.find("tr", "summary-tier")}
+    assert tiers == {"prohibited", "high", "medium", "low", "none", "unknown"}
+    rows = els.find("tr", "item")
+    assert [r["data-row"] for r in rows] == ["1", "2", "5", "3", "4"]  # worst first, then row
+    assert [r["class"] for r in rows][:1] == ["item tier-prohibited"]
+    assert len(els.find("tr", "row-error")) == 1
+    assert len(els.find("ul", "evidence")) == 4  # the Axis line has no evidence
+    text = " ".join(els.text)
+    assert "not a number: 'four'" in text and "Quantity" in text
+    assert f"Hangzhou Hikvision Digital Technology Company [{NDAA}]" in text
+    assert (
+        "HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD. [us_ofac_cons:30946] score 0.9871" in text
+    )
+    snapshot_rows = els.find("tr", "snapshot")
+    assert len(snapshot_rows) == 7  # 5 used + us_dod_1260h and us_ofac_sdn required, absent
+    page = html_report.render(report)
+    assert re.search(
+        r"<td>us_bis_entity_list</td><td>2026-07-15-c41e9b07</td><td>2026-07-15</td>", page
+    )
+    assert re.search(r"<td>us_dod_1260h</td><td><span class=\"missing\">no data</span>", page)
+    assert "Profile: <strong>us-federal</strong>" in page and "orders/po.csv" in page
+
+
+def test_every_user_value_is_escaped() -> None:
+    report = po_report()
+    item = report["items"][3]
+    item["vendor"] = "<script>alert(1)</script>"
+    item["description"] = '"><img src=x onerror=alert(1)>'
+    item["evidence"] = [
+        {"signal": "model", "value": "<b>", "finding": "a & b", "source": "<i>", "weight": 1}
+    ]
+    report["vendors"][2]["vendor"] = "<svg onload=alert(1)>"
+    report["errors"][0]["message"] = "<iframe>"
+    page = html_report.render(report)
+    els = Elements(page)
+    assert not els.find("script") and not els.find("img") and not els.find("iframe")
+    assert not els.find("b") and not els.find("i") and len(els.find("svg")) == 1
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "a &amp; b" in page
+    assert 'data-vendor="&lt;svg onload=alert(1)&gt;"' in page
+
+
+def test_inventory_page_uses_sites() -> None:
+    report = inventory_report()
+    page = html_report.render(report)
+    els = Elements(page)
+    assert "<title>Inventory risk report</title>" in page
+    assert [b["data-site"] for b in els.find("g", "bar")] == ["Depot North", "HQ"]
+    assert [s["data-tier"] for s in els.find("rect", "seg")] == [
+        "prohibited",
+        "low",
+        "none",
+        "unknown",
+    ]
+    assert [r["data-row"] for r in els.find("tr", "item")] == ["1", "2", "3", "4"]
+    assert "Vendor matches" not in page
+
+
+def test_chart_is_limited_and_built_from_items_without_groups() -> None:
+    report = inventory_report()
+    del report["sites"]
+    for i, device in enumerate(report["devices"]):
+        device["site"] = f"Site {i}"
+    els = Elements(html_report.render(report, max_groups=2))
+    assert [b["data-site"] for b in els.find("g", "bar")] == ["Site 0", "Site 1"]
+    assert "… and 2 more sites" in " ".join(els.text)
