@@ -370,3 +370,4 @@ def serve(
 
 from . import cli_devices as _cli_devices  # noqa: E402,F401  (registers inventory/po)
 from . import cli_screen as _cli_screen  # noqa: E402,F401  (registers screen/compare)
+from . import cli_check as _cli_check  # noqa: E402,F401  (registers check)

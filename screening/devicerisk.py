@@ -9,8 +9,9 @@ import pickle
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from . import namescreen
 from .devices.facts import DeviceFacts, InvalidFact
 from .devices.families import FamilyHit, Resolver, default_resolver
 from .devices.identify import identify
+from .devices.oui import normalize_mac
 from .devices.reference import REFERENCE_FILES, Confidence, Reference, load_reference
 from .errors import InputError, NotFoundError
 from .inventories import DeviceRow, RowError
@@ -51,6 +53,7 @@ class RiskContext:
     snapshots: dict[str, str]
     snapshot_dates: dict[str, str | None]
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    memo: dict[tuple[DeviceFacts, str], dict[str, Any]] = field(default_factory=dict)
 
 
 def check_profile(profile: str) -> str:
@@ -120,6 +123,7 @@ def _engine_resolver(reference: Reference, fallback: Resolver) -> Resolver:
             entries.append(IndexEntry(f"family:{i}", "reference", name, "primary", "organization"))
     matcher = Matcher(Index.build(entries))
 
+    @lru_cache(maxsize=8192)  # inventories repeat the same few makes and registrants
     def resolve(text: str) -> FamilyHit | None:
         hit = fallback(text)
         if hit is not None:
@@ -209,15 +213,46 @@ def _evidence(ev: Any) -> dict[str, Any]:
     }
 
 
-def assess(ctx: RiskContext, row: DeviceRow, profile: str, kind: str) -> dict[str, Any]:
-    """One device or order line, in the report's shape. Raises InvalidFact for a bad value."""
+def _scored(ctx: RiskContext, facts: DeviceFacts, profile: str) -> dict[str, Any]:
+    """The device-dependent part of an item. Identification depends on a MAC only through its
+    OUI and scoring not at all, so results are memoised per (facts without the MAC's last three
+    bytes, profile): a real inventory repeats the same few models and makers many times."""
     from .scoring.profiles import score_device
 
-    facts = _facts(row)
-    ident = identify(facts, ctx.reference, ctx.resolver, ctx.today)
+    # The site's name is not a risk factor (its sensitivity is): leave it out of the key.
+    key = (replace(facts, mac=facts.mac[:8] if facts.mac else None, site=None), profile)
+    hit = ctx.memo.get(key)
+    if hit is not None:
+        return hit
+    ident = identify(key[0], ctx.reference, ctx.resolver, ctx.today)
     risk = score_device(
-        ident, facts, profile=profile, reference=ctx.reference, list_hits=ctx.list_hits, kev=ctx.kev
+        ident,
+        key[0],
+        profile=profile,
+        reference=ctx.reference,
+        list_hits=ctx.list_hits,
+        kev=ctx.kev,
     )
+    scored = {
+        "family": ident.family,
+        "family_confidence": ident.family_confidence,
+        "tier": risk.tier,
+        "score": risk.score,
+        "relabel_suspected": ident.relabel_suspected,
+        "rules_fired": list(risk.rules_fired),
+        "evidence": [_evidence(ev) for ev in risk.evidence],
+    }
+    if len(ctx.memo) < 100_000:
+        ctx.memo[key] = scored
+    return scored
+
+
+def assess(ctx: RiskContext, row: DeviceRow, profile: str, kind: str) -> dict[str, Any]:
+    """One device or order line, in the report's shape. Raises InvalidFact for a bad value."""
+    facts = _facts(row)
+    if facts.mac:
+        facts = replace(facts, mac=normalize_mac(facts.mac))  # InvalidFact for a malformed MAC
+    scored = _scored(ctx, facts, profile)
     item: dict[str, Any] = {
         "row": row.row,
         "line": row.line,
@@ -227,13 +262,7 @@ def assess(ctx: RiskContext, row: DeviceRow, profile: str, kind: str) -> dict[st
         "model": row.model,
         "mac": row.mac,
         "firmware": row.firmware,
-        "family": ident.family,
-        "family_confidence": ident.family_confidence,
-        "tier": risk.tier,
-        "score": risk.score,
-        "relabel_suspected": ident.relabel_suspected,
-        "rules_fired": list(risk.rules_fired),
-        "evidence": [_evidence(ev) for ev in risk.evidence],
+        **scored,
     }
     if kind == "po":
         matches = []
@@ -259,9 +288,10 @@ def assess(ctx: RiskContext, row: DeviceRow, profile: str, kind: str) -> dict[st
         )
         if matches:
             # Buying from a listed party is itself a finding, whatever the goods.
-            item["rules_fired"].append("listed-vendor")
+            # New lists: the memoised device part is shared between rows.
+            item["rules_fired"] = [*item["rules_fired"], "listed-vendor"]
             best = matches[0]
-            item["evidence"].append(
+            item["evidence"] = item["evidence"] + [
                 {
                     "signal": "vendor",
                     "value": row.vendor,
@@ -270,7 +300,7 @@ def assess(ctx: RiskContext, row: DeviceRow, profile: str, kind: str) -> dict[st
                     "source": best["source"],
                     "weight": 0,
                 }
-            )
+            ]
             if _RANK[item["tier"]] > _RANK["high"]:
                 item["tier"] = "high"
                 item["score"] = max(item["score"], 75)

@@ -205,7 +205,8 @@ def _mac(c: _Collector, mac: str, resolve_name: Resolver) -> OuiRegistration:
             "unregistered": "has an OUI with no IEEE registration",
             "sub-assigned": "is in a block the IEEE sub-assigns (MA-M/MA-S), not resolved here",
         }[reg.status]
-        c.note("mac_oui", reg.oui, f"MAC {mac!r} {why}", OUI_TABLE)
+        # Worded by OUI, not the full address: the finding is the same for every MAC of a block.
+        c.note("mac_oui", reg.oui, f"MAC with OUI {reg.oui} {why}", OUI_TABLE)
         return reg
     prefix = f"{OUI_TABLE}: {reg.oui} registered to {reg.org!r}; "
     rows = c.reference.lookup(reg.org)

@@ -1,0 +1,115 @@
+"""`screening check`: the purchase-order gate for CI pipelines (service side).
+
+Every file is read and scored (nothing stops at the first problem: a gate must report every row
+it could not check), the lists the profile needs are checked for presence and age, and the
+findings are gated against `fail_on` and the waivers. Offline: it uses the active snapshots and
+the cached match index, never the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from . import devicerisk, services
+from .errors import InputError, ScreeningError
+from .inventories import read_rows
+from .reports.common import check_tier
+from .reports.gate import GateResult, build_gate
+from .scoring.profiles import PROFILE_SOURCES
+from .settings import Settings
+from .waivers import Waiver, load_waivers
+
+WARN_AGE = timedelta(days=30)
+
+
+@dataclass
+class CheckRun:
+    gate: GateResult
+    reports: list[tuple[str, dict[str, Any]]]
+    list_problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def list_status(
+    session: Session, profile: str, max_age: timedelta | None, now: datetime
+) -> tuple[list[str], list[str]]:
+    """(problems that exit 3, warnings) for the lists `profile` needs."""
+    summaries = {s.source: s for s in services.list_sources(session)}
+    problems, warnings = [], []
+    for source in PROFILE_SOURCES[profile]:
+        s = summaries.get(source)
+        if s is None or s.status == "no_data" or not s.version:
+            problems.append(f"{source}: no data (run `screening refresh --source {source}`)")
+            continue
+        when = (
+            datetime.fromisoformat(s.published_at).replace(tzinfo=UTC)
+            if s.published_at
+            else datetime.fromisoformat(s.fetched_at or now.isoformat())
+        )
+        age = now - when
+        basis = "published" if s.published_at else "fetched"
+        if max_age is not None and age > max_age:
+            problems.append(
+                f"{source}: {basis} {when.date()} is {age.days} days old, over --max-list-age"
+            )
+        elif max_age is None and age > WARN_AGE:
+            warnings.append(f"{source}: {basis} {when.date()}, {age.days} days ago")
+        if s.status == "refresh_failed":
+            warnings.append(
+                f"{source}: the last refresh failed ({s.last_error}); using {s.version}"
+            )
+    return problems, warnings
+
+
+def _report_for(ctx: devicerisk.RiskContext, path: str, profile: str) -> dict[str, Any]:
+    file = Path(path)
+    try:
+        if not file.is_file():
+            raise InputError(f"{path}: no such file")
+        report = devicerisk.build_report(ctx, read_rows(file, file.name, kind="po"), profile, "po")
+    except ScreeningError as exc:
+        # The whole file could not be read: one error, no items, so the gate exits 2.
+        report = {
+            "profile": profile,
+            "snapshots": ctx.snapshots,
+            "items": [],
+            "vendors": [],
+            "errors": [{"row": None, "line": None, "field": "", "message": exc.detail}],
+            "summary": {"items": 0, "by_tier": {}, "by_family": {}},
+        }
+    report["file"] = path
+    return report
+
+
+def run_check(
+    session: Session,
+    settings: Settings,
+    paths: Sequence[str],
+    *,
+    profile: str,
+    fail_on: str = "high",
+    waivers_path: Path | None = None,
+    max_age: timedelta | None = None,
+    today: date | None = None,
+) -> CheckRun:
+    """Gate every file; raises InputError only for usage errors (profile, tier, waiver file)."""
+    devicerisk.check_profile(profile)
+    try:
+        check_tier(fail_on, "--fail-on")
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    if not paths:
+        raise InputError("give at least one FILE to check")
+    waivers: list[Waiver] = load_waivers(waivers_path) if waivers_path else []
+    now = datetime.now(UTC)
+    problems, warnings = list_status(session, profile, max_age, now)
+    ctx = devicerisk.risk_context(session, settings)
+    reports = [(p, _report_for(ctx, p, profile)) for p in paths]
+    gate = build_gate(reports, fail_on, waivers, today or now.date(), lists_ok=not problems)
+    return CheckRun(gate, reports, problems, warnings)

@@ -1,0 +1,202 @@
+"""`screening check`, the CI gate: exit codes and their precedence, SARIF validated against the
+SARIF 2.1.0 schema, JUnit that parses, waivers that suppress exactly what they name, and the
+ready-to-copy CI configurations checked offline."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from screening import services
+from screening.cli import app
+from screening.settings import Settings, get_settings
+
+from .conftest import FIXTURES, Database, make_settings
+
+ORDERS = FIXTURES / "orders"
+PO, CLEAN = str(ORDERS / "po_cameras.csv"), str(ORDERS / "po_clean.csv")
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text())
+REPO = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def loaded(
+    module_db: Database, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Database, Settings]]:
+    settings = make_settings(module_db.url, tmp_path_factory.mktemp("state"))
+    with module_db.session() as s:
+        services.load_bundled_if_empty(s, settings)
+    yield module_db, settings
+
+
+@pytest.fixture
+def cli(loaded: tuple[Database, Settings], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    db, settings = loaded
+    monkeypatch.setenv("SCREENING_DATABASE_URL", db.url)
+    monkeypatch.setenv("SCREENING_STATE_DIR", str(settings.state_dir))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def check(*args: str) -> tuple[int, str, str]:
+    res = runner.invoke(app, ["check", *args])
+    return res.exit_code, res.stdout, res.stderr
+
+
+def test_restricted_order_fails_and_clean_order_passes(cli: None) -> None:
+    code, out, _ = check(PO, "--profile", "us-federal")
+    assert code == 1 and "FAIL" in out
+    code, out, _ = check(CLEAN, "--profile", "us-federal")
+    assert code == 0
+    code, out, _ = check(PO, "--profile", "us-federal", "--format", "json")
+    body = json.loads(out)
+    assert body["gate"]["exit_code"] == 1 and body["gate"]["fail_on"] == "high"
+    assert {i["row"] for i in body["items"] if i["tier"] in ("prohibited", "high")} == {1, 2, 3, 4}
+    # --fail-on prohibited still fails (four prohibited lines); a bad tier is a usage error.
+    assert check(PO, "--profile", "us-federal", "--fail-on", "prohibited")[0] == 1
+    assert check(PO, "--profile", "us-federal", "--fail-on", "severe")[0] == 2
+
+
+def test_unreadable_rows_exit_2_after_reporting_every_one(cli: None, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Line,Vendor,Manufacturer,Part Number,Qty\n"
+        "1,Northgate Security Supply Ltd,Axis,P3245-V,8\n"
+        "2,Northgate Security Supply Ltd,Bosch,NDE-5503-AL,ten\n"
+        "3,Northgate Security Supply Ltd,Axis,Q6075-E,2.5\n"
+    )
+    code, _, err = check(str(bad), "--profile", "us-federal")
+    assert code == 2
+    assert "row 2 (line 3), field Qty" in err and "row 3 (line 4), field Qty" in err
+    # Precedence over several files: 2 before 1.
+    assert check(PO, str(bad), "--profile", "us-federal")[0] == 2
+    code, _, err = check(str(tmp_path / "missing.csv"), "--profile", "us-federal")
+    assert code == 2 and "no such file" in err
+
+
+def test_list_age_and_missing_lists_exit_3(
+    cli: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, err = check(CLEAN, "--profile", "us-federal", "--max-list-age", "1d")
+    assert code == 3 and "over --max-list-age" in err
+    assert check(PO, "--profile", "us-federal", "--max-list-age", "1d")[0] == 3  # 3 before 1
+    code, _, err = check(CLEAN, "--profile", "us-federal")
+    assert code == 0 and "warning: list us_ndaa_889" in err  # no age gate, only a warning
+    assert check(CLEAN, "--profile", "us-federal", "--max-list-age", "soon")[0] == 2
+    # A database with no lists at all.
+    monkeypatch.setenv("SCREENING_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    get_settings.cache_clear()
+    code, _, err = check(CLEAN, "--profile", "us-federal")
+    assert code == 3 and "us_ndaa_889: no data" in err
+
+
+def test_sarif_validates_and_points_at_the_lines(cli: None) -> None:
+    code, out, _ = check(PO, "--profile", "us-federal", "--format", "sarif")
+    assert code == 1
+    log = json.loads(out)
+    jsonschema.validate(log, SCHEMA)
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"listed-maker", "listed-vendor", "possible-relabel"}
+    lines = {
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        for r in results
+        if r["level"] == "error"
+    }
+    assert lines == {2, 3, 4, 5}  # data rows 1-4 are physical lines 2-5
+    assert all(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("po_cameras.csv")
+        for r in results
+    )
+
+
+def test_junit_parses(cli: None, tmp_path: Path) -> None:
+    out = tmp_path / "junit.xml"
+    code, _, _ = check(PO, "--profile", "us-federal", "--format", "junit", "--output", str(out))
+    assert code == 1
+    root = ET.parse(out).getroot()
+    cases = root.findall(".//testcase")
+    assert len(cases) == 8
+    assert sum(1 for c in cases if c.find("failure") is not None) == 4
+    code, md, _ = check(PO, "--profile", "us-federal", "--format", "markdown")
+    assert "|" in md and "DS-7608NI-K2/8P" in md
+
+
+def _waivers(tmp_path: Path, text: str) -> str:
+    f = tmp_path / "waivers.yaml"
+    f.write_text(text)
+    return str(f)
+
+
+def test_waivers_suppress_exactly_what_they_name(cli: None, tmp_path: Path) -> None:
+    one = _waivers(
+        tmp_path,
+        """
+waivers:
+  - match: {part_number: "DS-7608NI-K2/8P"}
+    reason: existing NVR replaced under contract C-17; this line is its like-for-like spare
+    approver: j.smith@example.org
+    expires: 2099-12-31
+""",
+    )
+    code, out, _ = check(PO, "--profile", "us-federal", "--waivers", one, "--format", "json")
+    body = json.loads(out)
+    assert code == 1  # lines 2-4 still fail
+    waived_rows = {w["row"] for w in body["gate"]["waived"]}
+    assert waived_rows == {1}
+    sarif = json.loads(
+        check(PO, "--profile", "us-federal", "--waivers", one, "--format", "sarif")[1]
+    )
+    suppressed = [r for r in sarif["runs"][0]["results"] if r.get("suppressions")]
+    assert suppressed and all(r["suppressions"][0]["kind"] == "external" for r in suppressed)
+    assert all("contract C-17" in r["suppressions"][0]["justification"] for r in suppressed)
+    assert {r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in suppressed} == {2}
+    every = _waivers(
+        tmp_path,
+        "waivers:\n"
+        + "".join(
+            f"  - match: {{file: po_cameras.csv, row: {r}}}\n    reason: accepted risk\n    approver: ciso\n    expires: 2099-12-31\n"
+            for r in (1, 2, 3, 4)
+        ),
+    )
+    assert check(PO, "--profile", "us-federal", "--waivers", every)[0] == 0
+    assert (
+        check(str(ORDERS / "po_clean.csv"), "--profile", "us-federal", "--waivers", every)[0] == 0
+    )
+    expired = _waivers(
+        tmp_path,
+        "waivers:\n"
+        + "".join(
+            f"  - match: {{file: po_cameras.csv, row: {r}}}\n    reason: accepted risk\n    approver: ciso\n    expires: 2020-01-01\n"
+            for r in (1, 2, 3, 4)
+        ),
+    )
+    code, _, err = check(PO, "--profile", "us-federal", "--waivers", expired)
+    assert code == 1 and "expired waiver" in err
+    broken = _waivers(tmp_path, "waivers:\n  - match: {vendor: Acme}\n    approver: x\n")
+    code, _, err = check(PO, "--profile", "us-federal", "--waivers", broken)
+    assert code == 2 and "reason" in err
+
+
+@pytest.mark.parametrize(
+    ("config", "schema"),
+    [("github-actions.yml", "vendor.github-workflows"), ("gitlab-ci.yml", "vendor.gitlab-ci")],
+)
+def test_ci_configurations_are_valid(config: str, schema: str) -> None:
+    exe = Path(sys.executable).parent / "check-jsonschema"
+    res = subprocess.run(
+        [str(exe), "--builtin-schema", schema, str(REPO / "scripts" / "ci" / config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
