@@ -368,6 +368,6 @@ def serve(
     uvicorn.run(create_app(), host=h, port=p, log_level="info")
 
 
+from . import cli_check as _cli_check  # noqa: E402,F401  (registers check)
 from . import cli_devices as _cli_devices  # noqa: E402,F401  (registers inventory/po)
 from . import cli_screen as _cli_screen  # noqa: E402,F401  (registers screen/compare)
-from . import cli_check as _cli_check  # noqa: E402,F401  (registers check)

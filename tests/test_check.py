@@ -131,6 +131,13 @@ def test_junit_parses(cli: None, tmp_path: Path) -> None:
     assert "|" in md and "DS-7608NI-K2/8P" in md
 
 
+def _row_waivers(expires: str) -> str:
+    """One waiver per flagged line of po_cameras.csv, by file and row."""
+    entry = "  - match: {{file: po_cameras.csv, row: {}}}\n    reason: accepted risk\n"
+    entry += "    approver: ciso\n    expires: " + expires + "\n"
+    return "waivers:\n" + "".join(entry.format(r) for r in (1, 2, 3, 4))
+
+
 def _waivers(tmp_path: Path, text: str) -> str:
     f = tmp_path / "waivers.yaml"
     f.write_text(text)
@@ -162,11 +169,7 @@ waivers:
     assert {r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in suppressed} == {2}
     every = _waivers(
         tmp_path,
-        "waivers:\n"
-        + "".join(
-            f"  - match: {{file: po_cameras.csv, row: {r}}}\n    reason: accepted risk\n    approver: ciso\n    expires: 2099-12-31\n"
-            for r in (1, 2, 3, 4)
-        ),
+        _row_waivers("2099-12-31"),
     )
     assert check(PO, "--profile", "us-federal", "--waivers", every)[0] == 0
     assert (
@@ -174,11 +177,7 @@ waivers:
     )
     expired = _waivers(
         tmp_path,
-        "waivers:\n"
-        + "".join(
-            f"  - match: {{file: po_cameras.csv, row: {r}}}\n    reason: accepted risk\n    approver: ciso\n    expires: 2020-01-01\n"
-            for r in (1, 2, 3, 4)
-        ),
+        _row_waivers("2020-01-01"),
     )
     code, _, err = check(PO, "--profile", "us-federal", "--waivers", expired)
     assert code == 1 and "expired waiver" in err
