@@ -90,29 +90,39 @@ def csv_header(kind: Kind) -> str:
     return _line(COLUMNS[kind])
 
 
-_joined: dict[int, tuple[object, str]] = {}
+_DEVICE_PART = _INVENTORY.index("family")
+_suffixes: dict[int, tuple[object, str]] = {}
 
 
-def _evidence_text(evidence: object) -> str:
-    # Rows of one device model share one evidence list (the scorer memoises it): join it once.
-    # Keyed by identity, with the list kept in the entry so its id cannot be reused meanwhile.
-    hit = _joined.get(id(evidence))
+def _device_suffix(item: Mapping[str, Any]) -> str:
+    """The inventory columns from `family` on, encoded once per scored device: rows of one
+    device model share their evidence list (the scorer memoises it), so the long evidence
+    text is joined and quoted once, not per row. Keyed by the list's identity, which the
+    entry keeps alive so the id cannot be reused meanwhile."""
+    evidence = item.get("evidence")
+    hit = _suffixes.get(id(evidence))
     if hit is not None and hit[0] is evidence:
         return hit[1]
-    text = evidence_joined(evidence or ())  # type: ignore[arg-type]
-    if len(_joined) > 4096:
-        _joined.clear()
-    _joined[id(evidence)] = (evidence, text)
+    values: dict[str, object] = {k: item.get(k) for k in _INVENTORY[_DEVICE_PART:]}
+    values["rules_fired"] = ";".join(str(r) for r in item.get("rules_fired") or ())
+    values["evidence"] = evidence_joined(evidence or ())
+    values["error"] = None
+    text = _line(values[k] for k in _INVENTORY[_DEVICE_PART:])
+    if len(_suffixes) > 4096:
+        _suffixes.clear()
+    _suffixes[id(evidence)] = (evidence, text)
     return text
 
 
 def csv_row(item: Mapping[str, Any], kind: Kind) -> str:
     """One scored device or item as a CSV line."""
+    if kind == "inventory":
+        head = _line(item.get(k) for k in _INVENTORY[:_DEVICE_PART])
+        return head[:-2] + "," + _device_suffix(item)
     values: dict[str, object] = {k: item.get(k) for k in COLUMNS[kind]}
     values["rules_fired"] = ";".join(str(r) for r in item.get("rules_fired") or ())
-    values["evidence"] = _evidence_text(item.get("evidence"))
-    if kind == "po":
-        values["vendor_matches"] = matches_joined(item.get("vendor_matches") or ())
+    values["evidence"] = evidence_joined(item.get("evidence") or ())
+    values["vendor_matches"] = matches_joined(item.get("vendor_matches") or ())
     values["error"] = None
     return _line(values[k] for k in COLUMNS[kind])
 
