@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -73,8 +74,15 @@ def screen(
                 header, rows = namescreen.read_name_csv(data, str(file))
                 matcher, _ = namescreen.get_matcher(session, settings)
                 total = max(0, data.count(b"\n") - 1)
-                results = namescreen.screen_table(
-                    matcher, rows, kind=kind, threshold=threshold, sources=source_list
+                # Large files use every core: the index is shared with forked workers.
+                workers = (os.cpu_count() or 1) if total > 2000 else 1
+                results = namescreen.screen_table_parallel(
+                    matcher,
+                    rows,
+                    kind=kind,
+                    threshold=threshold,
+                    sources=source_list,
+                    workers=workers,
                 )
                 _write_rows(results, header + list(namescreen.OUT_COLUMNS), output, total)
                 return

@@ -222,7 +222,13 @@ def screen_table(
         else:
             country = (row.get("country") or "").strip() or None
             found = matcher.screen(
-                name, kind=row_kind, country=country, sources=sources, threshold=0.0, limit=100
+                name,
+                kind=row_kind,
+                country=country,
+                sources=sources,
+                threshold=0.0,
+                limit=100,
+                explain=False,  # the file contract carries scores, not explanations
             )
             cut = threshold if threshold is not None else default_threshold(row_kind)
             hits = [m for m in found if m.score >= cut]
@@ -307,3 +313,54 @@ def compare_names(name1: str, name2: str, kind: str | None = None) -> dict[str, 
         "features": expl.as_dicts(),
         "explanation": expl.text,
     }
+
+
+_WINDOW = 4000
+_worker_args: dict[str, Any] = {}
+
+
+def _screen_chunk(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    a = _worker_args
+    return list(
+        screen_table(
+            a["matcher"], rows, kind=a["kind"], threshold=a["threshold"], sources=a["sources"]
+        )
+    )
+
+
+def screen_table_parallel(
+    matcher: Matcher,
+    rows: Iterable[dict[str, str]],
+    *,
+    kind: str | None = None,
+    threshold: float | None = None,
+    sources: list[str] | None = None,
+    workers: int = 1,
+) -> Iterator[dict[str, str]]:
+    """`screen_table` over several processes, in input order and bounded memory: rows are taken
+    in windows and each window is split between forked workers, which share the loaded index
+    copy-on-write (no rebuild, no reload)."""
+    check_kind(kind, "--kind")
+    if workers <= 1:
+        yield from screen_table(matcher, rows, kind=kind, threshold=threshold, sources=sources)
+        return
+    import multiprocessing
+
+    _worker_args.update(matcher=matcher, kind=kind, threshold=threshold, sources=sources)
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        window: list[dict[str, str]] = []
+        for row in rows:
+            window.append(row)
+            if len(window) == _WINDOW:
+                yield from _run_window(pool, window, workers)
+                window = []
+        if window:
+            yield from _run_window(pool, window, workers)
+
+
+def _run_window(pool: Any, window: list[dict[str, str]], workers: int) -> Iterator[dict[str, str]]:
+    size = -(-len(window) // (workers * 4))
+    chunks = [window[i : i + size] for i in range(0, len(window), size)]
+    for done in pool.imap(_screen_chunk, chunks):
+        yield from done

@@ -234,3 +234,24 @@ def test_api_screen_and_batch(api: TestClient) -> None:
         "/v1/screen/batch", content="{not json", headers={"Content-Type": "application/json"}
     )
     assert r.status_code == 400
+
+
+def test_parallel_batch_equals_serial_and_keeps_order(
+    cli: None, loaded: tuple[Database, Settings]
+) -> None:
+    db, settings = loaded
+    names = [
+        "Hikivision",
+        "Axis Communications",
+        "",
+        "Dahau",
+        "Huawei Technologies",
+        "Hanwha Vision",
+    ] * 40
+    rows = [{"name": n, "ref": str(i)} for i, n in enumerate(names)]
+    with db.session() as s:
+        matcher, _ = namescreen.get_matcher(s, settings)
+    serial = list(namescreen.screen_table(matcher, rows))
+    parallel = list(namescreen.screen_table_parallel(matcher, iter(rows), workers=2))
+    assert parallel == serial
+    assert [r["ref"] for r in parallel] == [str(i) for i in range(len(names))]

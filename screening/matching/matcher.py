@@ -72,6 +72,7 @@ class Matcher:
         sources: Collection[str] | None = None,
         threshold: float | None = None,
         limit: int = 10,
+        explain: bool = True,
     ) -> list[Match]:
         """The listed parties matching `name`, best first, one per party.
 
@@ -124,9 +125,11 @@ class Matcher:
             cut = threshold if threshold is not None else default_threshold(kind or ent.kind)
             if score < cut or score <= 0.0:
                 continue
-            q = queries.get(ent.kind == "person") or next(iter(queries.values()))
-            ctx = Context(kind, ent.kind, country, ent.countries, index.name_types[nid])
-            score, feats = evaluate(q, index.name(nid), ctx, cache, explain=True)
+            feats: list[FeatureResult] | tuple[()] = ()
+            if explain:  # batch callers that only need scores skip the second, explained pass
+                q = queries.get(ent.kind == "person") or next(iter(queries.values()))
+                ctx = Context(kind, ent.kind, country, ent.countries, index.name_types[nid])
+                score, feats = evaluate(q, index.name(nid), ctx, cache, explain=True)
             matches.append(
                 Match(
                     ent.entity_id,
