@@ -96,3 +96,29 @@ def make_settings(db_url: str, tmp: Path, **kw: object) -> Settings:
     }
     base.update(kw)
     return Settings(**base)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def loaded(
+    module_db: Database, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Database, Settings]]:
+    """Every bundled snapshot loaded once per module and backend, with its settings."""
+    from screening import services
+
+    settings = make_settings(module_db.url, tmp_path_factory.mktemp("state"))
+    with module_db.session() as s:
+        services.load_bundled_if_empty(s, settings)
+    yield module_db, settings
+
+
+@pytest.fixture
+def cli(loaded: tuple[Database, Settings], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The CLI pointed at `loaded` through the environment, as a user's shell would."""
+    from screening.settings import get_settings
+
+    db, settings = loaded
+    monkeypatch.setenv("SCREENING_DATABASE_URL", db.url)
+    monkeypatch.setenv("SCREENING_STATE_DIR", str(settings.state_dir))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

@@ -8,44 +8,22 @@ import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from screening import services
 from screening.cli import app
-from screening.settings import Settings, get_settings
+from screening.settings import get_settings
 
-from .conftest import FIXTURES, Database, make_settings
+from .conftest import FIXTURES
 
 ORDERS = FIXTURES / "orders"
 PO, CLEAN = str(ORDERS / "po_cameras.csv"), str(ORDERS / "po_clean.csv")
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text())
 REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def loaded(
-    module_db: Database, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Database, Settings]]:
-    settings = make_settings(module_db.url, tmp_path_factory.mktemp("state"))
-    with module_db.session() as s:
-        services.load_bundled_if_empty(s, settings)
-    yield module_db, settings
-
-
-@pytest.fixture
-def cli(loaded: tuple[Database, Settings], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    db, settings = loaded
-    monkeypatch.setenv("SCREENING_DATABASE_URL", db.url)
-    monkeypatch.setenv("SCREENING_STATE_DIR", str(settings.state_dir))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def check(*args: str) -> tuple[int, str, str]:

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from screening import devicerisk, services
+from screening import devicerisk
 from screening.cli import EXIT_INPUT, EXIT_OK, app
 from screening.inventories import read_rows
-from screening.settings import Settings, get_settings
+from screening.settings import Settings
 
-from .conftest import FIXTURES, Database, make_settings
+from .conftest import FIXTURES, Database
 
 INVENTORY = FIXTURES / "devices" / "inventory.csv"
 EXPECTED = list(csv.DictReader(INVENTORY.open(encoding="utf-8")))
@@ -28,26 +27,6 @@ PROFILES = {
     "default": "expected_default",
 }
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def loaded(
-    module_db: Database, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Database, Settings]]:
-    settings = make_settings(module_db.url, tmp_path_factory.mktemp("state"))
-    with module_db.session() as s:
-        services.load_bundled_if_empty(s, settings)
-    yield module_db, settings
-
-
-@pytest.fixture
-def cli(loaded: tuple[Database, Settings], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    db, settings = loaded
-    monkeypatch.setenv("SCREENING_DATABASE_URL", db.url)
-    monkeypatch.setenv("SCREENING_STATE_DIR", str(settings.state_dir))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 @pytest.mark.parametrize("profile", list(PROFILES))

@@ -14,13 +14,13 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from screening import namescreen, services
+from screening import namescreen
 from screening.api.app import create_app
 from screening.api.deps import session_dep, settings_dep
 from screening.cli import EXIT_INPUT, EXIT_OK, app
-from screening.settings import Settings, get_settings
+from screening.settings import Settings
 
-from .conftest import Database, make_settings
+from .conftest import Database
 
 runner = CliRunner()
 HIK_EL = "us_bis_entity_list:hangzhou-hikvision-digital-technology-co-ltd-cn"
@@ -31,26 +31,6 @@ HIK_SOURCES = {
     "us_ndaa_889",
     "us_dod_1260h",
 }
-
-
-@pytest.fixture(scope="module")
-def loaded(
-    module_db: Database, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Database, Settings]]:
-    settings = make_settings(module_db.url, tmp_path_factory.mktemp("state"))
-    with module_db.session() as s:
-        services.load_bundled_if_empty(s, settings)
-    yield module_db, settings
-
-
-@pytest.fixture
-def cli(loaded: tuple[Database, Settings], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    db, settings = loaded
-    monkeypatch.setenv("SCREENING_DATABASE_URL", db.url)
-    monkeypatch.setenv("SCREENING_STATE_DIR", str(settings.state_dir))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def _screen(name: str) -> dict:  # type: ignore[type-arg]

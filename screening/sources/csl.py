@@ -46,6 +46,7 @@ from ..errors import ParseError
 from .base import Files, Identifier, Kind, Name, Record, RemoteFile, SourceSpec
 from .countries import country_or_text, to_iso2
 from .ids import SlugAllocator
+from .text import csv_text
 
 CSV_FILE = "consolidated.csv"
 JSON_FILE = "consolidated.json"
@@ -185,14 +186,7 @@ def _csv_id(where: str, text: str, type_first: bool) -> tuple[str, str, str | No
 
 
 def _csv_rows(data: bytes) -> Iterator[_Row]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"{CSV_FILE}: not UTF-8 text (byte {exc.start})") from exc
-    if not text.strip():
-        raise ParseError(f"{CSV_FILE}: the file is empty")
-    if text.lstrip()[:1] in ("<", "{", "["):
-        raise ParseError(f"{CSV_FILE}: not a CSV file (it starts like an HTML/XML/JSON document)")
+    text = csv_text(data, CSV_FILE)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = tuple(h.strip() for h in next(reader))
     if header not in (COLUMNS, COLUMNS_WITH_ID):

@@ -39,6 +39,7 @@ from typing import Any
 from ..errors import ParseError
 from .base import Files, Name, NameType, Record, SourceSpec
 from .ids import slug
+from .text import csv_text
 
 FILE_NAME = "sanctions.csv"
 COLUMNS = (
@@ -95,14 +96,7 @@ def _split(value: str) -> list[str]:
 
 
 def _rows(data: bytes) -> Iterator[_Listing]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"{FILE_NAME}: not UTF-8 text ({exc})") from exc
-    if not text.strip():
-        raise ParseError(f"{FILE_NAME}: empty file")
-    if text.lstrip()[:1] in ("<", "{", "["):
-        raise ParseError(f"{FILE_NAME}: not a CSV file (it starts like HTML/XML/JSON)")
+    text = csv_text(data, FILE_NAME)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     missing = [c for c in COLUMNS if c not in header]

@@ -28,6 +28,7 @@ from ..errors import ParseError
 from .base import Files, Name, Record, SourceSpec
 from .countries import country_or_text
 from .ids import SlugAllocator
+from .text import csv_text
 
 FILE_NAME = "section_889.csv"
 LAW_URL = "https://www.congress.gov/115/plaws/publ232/PLAW-115publ232.pdf"
@@ -64,14 +65,7 @@ def parse_section_889(files: Files) -> Iterator[Record]:
     """One organization record per named company, in file order."""
     if FILE_NAME not in files:
         raise ParseError(f"missing {FILE_NAME}; got {sorted(files)}")
-    try:
-        text = files[FILE_NAME].decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"{FILE_NAME}: not UTF-8 text ({exc})") from exc
-    if not text.strip():
-        raise ParseError(f"{FILE_NAME}: empty file")
-    if text.lstrip()[:1] in ("<", "{", "["):
-        raise ParseError(f"{FILE_NAME}: not a CSV file (it starts like HTML/XML/JSON)")
+    text = csv_text(files[FILE_NAME], FILE_NAME)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
