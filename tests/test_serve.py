@@ -4,6 +4,7 @@ the bundled snapshots into an empty SQLite database and answers /health and /v1/
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -52,6 +53,32 @@ def test_serve_loads_bundled_data_and_answers(tmp_path: Path) -> None:
         for spec in FIXED_SOURCES:
             loaded = sources[spec.id]["entity_count"] > 0
             assert loaded == (spec.parse is not None and has_bundle(DATA, spec.id)), spec.id
+        page = httpx.get(f"http://127.0.0.1:{port}/").text
+        assert '<form id="f">' in page and "/v1/screen" in page
+        browser = shutil.which("chromium")
+        if browser:  # the page itself, run by a real browser against the live API
+            dom = subprocess.run(
+                [
+                    browser,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'chrome'}",
+                    "--virtual-time-budget=15000",
+                    "--dump-dom",
+                    f"http://127.0.0.1:{port}/?name=Hikivision",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert (
+                "us_bis_entity_list:hangzhou-hikvision-digital-technology-co-ltd-cn" in dom.stdout
+            )
     finally:
         proc.terminate()
         proc.wait(timeout=30)

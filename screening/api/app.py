@@ -15,7 +15,7 @@ from ..errors import (
     RefreshRejected,
     ScreeningError,
 )
-from .routes import devices, screen, sources
+from .routes import devices, page, screen, sources
 from .uploads import UploadTooLarge
 
 _STATUS: list[tuple[type[ScreeningError], int]] = [
@@ -60,4 +60,5 @@ def create_app() -> FastAPI:
     app.include_router(sources.router)
     app.include_router(screen.router)
     app.include_router(devices.router)
+    app.include_router(page.router)
     return app
