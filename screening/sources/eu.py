@@ -24,17 +24,14 @@ earliest entryIntoForceDate of the entity's regulations.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from xml.etree.ElementTree import Element
 
-import defusedxml.ElementTree as DET
-from defusedxml import DefusedXmlException
-
 from ..errors import ParseError
+from . import xmlsafe
 from .base import Files, Identifier, Kind, Name, Record, RemoteFile, SourceSpec
 from .countries import country_or_text, to_iso2
 
@@ -96,32 +93,10 @@ def _date(value: str | None, where: str, field: str) -> date | None:
         raise ParseError(f"{where}, field {field}: {value!r} is not a date") from None
 
 
-def _refuse_non_xml(data: bytes) -> None:
-    head = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:300].lower()  # a UTF-8 BOM is allowed
-    if not head:
-        raise ParseError(f"{FILE}: the file is empty")
-    if head.startswith(b"<!doctype html") or re.search(rb"<html[\s>]", head):
-        raise ParseError(f"{FILE}: an HTML page, not the EU FSF XML")
-    if not head.startswith(b"<"):
-        raise ParseError(f"{FILE}: not XML (it starts with {data.lstrip()[:20]!r})")
-
-
 def _events(files: Files) -> Iterator[tuple[str, Element]]:
-    """(event, element) pairs from defusedxml's streaming parser; DTDs (the way entity bombs
-    arrive; the EU file has none) and malformed or truncated XML raise ParseError."""
     if FILE not in files:
         raise ParseError(f"missing {FILE}; got {sorted(files)}")
-    data = files[FILE]
-    _refuse_non_xml(data)
-    try:
-        yield from DET.iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True)
-    except DefusedXmlException as exc:
-        raise ParseError(f"{FILE}: refused unsafe XML ({exc.__class__.__name__}: {exc})") from None
-    except SyntaxError as exc:  # ElementTree's ParseError; .position is (line, column)
-        line, col = getattr(exc, "position", (0, 0))
-        raise ParseError(
-            f"{FILE}: malformed or truncated XML at line {line}, column {col}: {exc}"
-        ) from None
+    return xmlsafe.events(FILE, files[FILE], "the EU FSF XML")
 
 
 def _check_root(el: Element) -> None:

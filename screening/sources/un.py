@@ -28,17 +28,13 @@ Quirks the code below exists for:
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 from xml.etree.ElementTree import Element
 
-import defusedxml.ElementTree as DET
-from defusedxml import DefusedXmlException
-
 from ..errors import ParseError
+from . import xmlsafe
 from .base import Files, Identifier, Kind, Name, NameType, Record, RemoteFile, SourceSpec
 from .countries import country_or_text
 
@@ -101,29 +97,8 @@ def _country(name: str | None) -> str | None:
     return country_or_text(name)
 
 
-def _refuse_non_xml(name: str, data: bytes) -> None:
-    head = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:300].lower()  # a UTF-8 BOM is allowed
-    if not head:
-        raise ParseError(f"{name}: the file is empty")
-    if head.startswith(b"<!doctype html") or re.search(rb"<html[\s>]", head):
-        raise ParseError(f"{name}: an HTML page, not the UN's XML list")
-    if not head.startswith(b"<"):
-        raise ParseError(f"{name}: not XML (it starts with {data.lstrip()[:20]!r})")
-
-
 def _events(name: str, data: bytes) -> Iterator[tuple[str, Element]]:
-    """(event, element) pairs from defusedxml's streaming parser; any XML fault -> ParseError.
-    DTDs are refused outright: the UN file has none, and a DTD is how entity bombs arrive."""
-    _refuse_non_xml(name, data)
-    try:
-        yield from DET.iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True)
-    except DefusedXmlException as exc:
-        raise ParseError(f"{name}: refused unsafe XML ({exc.__class__.__name__}: {exc})") from None
-    except SyntaxError as exc:  # ElementTree's ParseError; .position is (line, column)
-        line, col = getattr(exc, "position", (0, 0))
-        raise ParseError(
-            f"{name}: malformed or truncated XML at line {line}, column {col}: {exc}"
-        ) from None
+    return xmlsafe.events(name, data, "the UN's XML list")
 
 
 def _file(files: Files) -> bytes:
