@@ -19,40 +19,17 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from screening import services
 from screening.api.app import create_app
 from screening.api.deps import session_dep, settings_dep
 from screening.cli import EXIT_OK, app
 from screening.models import StoredReport
-from screening.settings import Settings, get_settings
+from screening.settings import Settings
 
-from .conftest import FIXTURES, Database, make_settings
+from .conftest import FIXTURES, Database
 
 ORDERS = FIXTURES / "orders"
 INVENTORY = FIXTURES / "devices" / "inventory.csv"
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def loaded(
-    module_db: Database, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Database, Settings]]:
-    settings = make_settings(
-        module_db.url, tmp_path_factory.mktemp("state"), max_upload_bytes=20_000
-    )
-    with module_db.session() as s:
-        services.load_bundled_if_empty(s, settings)
-    yield module_db, settings
-
-
-@pytest.fixture
-def cli(loaded: tuple[Database, Settings], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    db, settings = loaded
-    monkeypatch.setenv("SCREENING_DATABASE_URL", db.url)
-    monkeypatch.setenv("SCREENING_STATE_DIR", str(settings.state_dir))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_order_flags_exactly_the_restricted_lines(cli: None) -> None:
@@ -197,6 +174,8 @@ def test_html_report_renders_in_headless_chromium(cli: None, tmp_path: Path) -> 
 @pytest.fixture
 def api(loaded: tuple[Database, Settings]) -> Iterator[tuple[TestClient, Database]]:
     db, settings = loaded
+    # A small upload limit, so the too-large case needs no big body.
+    settings = settings.model_copy(update={"max_upload_bytes": 20_000})
     application = create_app()
 
     def session_override() -> Iterator[Session]:
