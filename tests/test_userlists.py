@@ -330,3 +330,28 @@ def test_refresh_every_runs_on_a_schedule(tmp_path: Path) -> None:
 def test_bad_duration_is_a_usage_error() -> None:
     res = CliRunner().invoke(app, ["refresh", "--every", "soon"])
     assert res.exit_code == EXIT_INPUT and "45s, 90m, 12h" in res.stderr
+
+
+def test_custom_list_name_with_a_trailing_newline_is_refused(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19 defect 10: `ok-list\\n` passed a pattern ending in `$` and made a second list
+    that looks exactly like `ok-list`."""
+    settings = make_settings(db.url, tmp_path)
+    for name in ("ok-list\n", "ok-list\r\n", "\nok-list", "ok-list\n\n"):
+        with db.session() as s, pytest.raises(InputError, match="list name"):
+            userlists.add_custom(s, settings, name, V1.encode(), "v1.csv")
+    with db.session() as s:
+        assert not [x for x in services.list_sources(s) if x.source.startswith("custom:")]
+        assert userlists.add_custom(s, settings, "ok-list", V1.encode(), "v1.csv").result == (
+            "created"
+        )
+    monkeypatch.setenv("SCREENING_DATABASE_URL", db.url)
+    get_settings.cache_clear()
+    try:
+        f = tmp_path / "v1.csv"
+        f.write_text(V1)
+        res = CliRunner().invoke(app, ["lists", "add-custom", "ok-list\n", str(f)])
+        assert res.exit_code == EXIT_INPUT and "list name" in res.stderr
+    finally:
+        get_settings.cache_clear()

@@ -19,14 +19,16 @@ from .countries import country_or_text
 from .ids import SlugAllocator
 
 COLUMNS = ("name", "aliases", "country", "reason", "id")
-_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+# fullmatch, not `$`: `$` also matches before a trailing newline, and `ok-list\n` would be a
+# second list that looks exactly like `ok-list`.
+_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
 MAX_ERRORS_SHOWN = 50
 
 
 def check_list_name(name: str) -> str:
-    if not _NAME_RE.match(name):
+    if not _NAME_RE.fullmatch(name):
         raise InputError(
-            f"custom list name {name!r}: use 1-63 lower-case letters, digits, '-' or '_'"
+            f"custom list name {name[:80]!r}: use 1-63 lower-case letters, digits, '-' or '_'"
         )
     return name
 
