@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     min_ratio_overrides: dict[str, float] = Field(default_factory=dict)
 
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Bounded work per upload (issue 19): bytes alone do not bound the work (a 6 MB CSV of
+    # 100,000 rows made a 470 MB report). The CLI reads local files without this row limit.
+    max_upload_rows: int = 100_000
+    # Stored reports are kept compressed; limits on one report and on all of them together
+    # (one tenant for now), and how long they are kept (0 = keep for ever).
+    max_report_bytes: int = 64 * 1024 * 1024
+    max_reports_total_bytes: int = 2 * 1024 * 1024 * 1024
+    report_retention_days: int = 90
 
     def resolved_database_url(self) -> str:
         if self.database_url:
