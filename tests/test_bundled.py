@@ -68,11 +68,12 @@ def test_lists_json_shows_every_bundled_source(cli_env: None) -> None:
     listing = {x["source"]: x for x in json.loads(res.stdout)}
     with_entities = [k for k, v in listing.items() if v["entity_count"] > 0]
     assert len(with_entities) >= 10, with_entities
-    for sid in ("eu_fsf", "gb_fcdo_sanctions"):
-        x = listing[sid]
-        assert x["status"] == "no_data" and x["entity_count"] == 0
-        assert x["version"] is None and x["published_at"] is None and x["fetched_at"] is None
-        assert x["completeness"] is None
+    eu = listing["eu_fsf"]
+    assert eu["status"] == "no_data" and eu["entity_count"] == 0
+    assert eu["version"] is None and eu["published_at"] is None and eu["fetched_at"] is None
+    assert eu["completeness"] is None
+    uk = listing["gb_fcdo_sanctions"]
+    assert (uk["status"], uk["completeness"], uk["published_at"]) == ("ok", "sample", "2026-03-26")
     assert listing["us_trade_csl"]["completeness"] == "sample"
     expected = {
         "us_ofac_sdn": 15402,
@@ -84,6 +85,7 @@ def test_lists_json_shows_every_bundled_source(cli_env: None) -> None:
         "us_ndaa_889": 5,
         "un_sc": 1003,
         "us_cisa_kev": 1404,
+        "gb_fcdo_sanctions": 17,
     }
     assert {k: listing[k]["entity_count"] for k in expected} == expected
     for x in listing.values():
@@ -118,3 +120,16 @@ def test_hikvision_ns_cmic_is_an_investment_ban_not_a_blocking_program(cli_env: 
     ids = {(i["type"], i["value"]) for i in ent["identifiers"]}
     assert {("ISIN", "CNE100000PM8"), ("USCC", "91330000733796106P")} <= ids
     assert "HIKVISION" in {n["name"] for n in ent["names"]}
+
+
+def test_uk_sanctions_list_entity_by_the_fcdo_unique_id(cli_env: None) -> None:
+    res = runner.invoke(app, ["entity", "gb_fcdo_sanctions:CYB0003", "--json"])
+    assert res.exit_code == EXIT_OK, res.output
+    ent = json.loads(res.stdout)
+    assert ent["name"] == "Tianjin Huaying Haitai Science and Technology Development Co. Ltd"
+    assert ent["listed_on"] == "2020-12-31"
+    assert ent["programs"] == ["The Cyber (Sanctions) (EU Exit) Regulations 2020"]
+    assert {"type": "UK Sanctions List ID", "value": "CYB0003"}.items() <= next(
+        i for i in ent["identifiers"] if i["type"] == "UK Sanctions List ID"
+    ).items()
+    assert ent["provenance"]["publisher_url"].startswith("https://www.gov.uk/")

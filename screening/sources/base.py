@@ -25,6 +25,11 @@ KINDS: tuple[str, ...] = (
 
 NameType = Literal["primary", "aka", "fka", "nka", "weak"]
 Completeness = Literal["full", "sample"]
+# Whose measure a list is, and what it is worth to a buyer in the UK: `binding` (UK law applies
+# it to the buyer), `guidance` (UK government guidance), `context` (another country's measure or
+# a catalogue of facts: relevant evidence, not an obligation on a UK buyer).
+Jurisdiction = Literal["UK", "UN", "EU", "US"]
+UkForce = Literal["binding", "guidance", "context"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +115,11 @@ class SourceSpec:
     alternatives: tuple[tuple[RemoteFile, ...], ...] = ()
     # The publisher's own date of the data, read from the files when they carry one.
     published: Callable[[Files], date | None] | None = None
+    # Static facts for reasons a UK buyer can act on (issue 17): whose measure this list is,
+    # its force for a UK buyer and one sentence saying why.
+    jurisdiction: Jurisdiction | None = None
+    uk_force: UkForce | None = None
+    uk_force_note: str = ""
 
     @property
     def bundled_only(self) -> bool:
