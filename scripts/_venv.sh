@@ -12,10 +12,13 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 stamp="$VENV/.installed-${extras:-base}"
 if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
-  echo "installing screening${extras:+[$extras]} into $VENV" >&2
+  # Not quiet: a first install takes a minute or more, and a silent minute looks like a hang.
+  echo "== installing screening${extras:+[$extras]} and its dependencies into $VENV" >&2
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >&2
   spec="$ROOT"
   [ -n "$extras" ] && spec="$ROOT[$extras]"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$spec" >&2
+  "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off -e "$spec" \
+    | { grep --line-buffered -E '^(Collecting|Successfully installed)' || true; } >&2
+  echo "== installed" >&2
   touch "$stamp"
 fi

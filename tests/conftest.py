@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,17 +42,26 @@ def _postgres_or_skip() -> str:
 class Database:
     """A fresh, migrated database; dropped afterwards."""
 
-    def __init__(self, backend: str, tmp: Path) -> None:
+    def __init__(self, backend: str, tmp: Path, template: Database | None = None) -> None:
         self.backend = backend
         self._admin: Engine | None = None
         if backend == "sqlite":
-            self.url = f"sqlite:///{tmp / 'screening.db'}"
+            path = tmp / "screening.db"
+            self.url = f"sqlite:///{path}"
+            if template is not None:
+                src = sqlite3.connect(template.url.split("///", 1)[1])
+                dst = sqlite3.connect(path)
+                with dst:
+                    src.backup(dst)
+                src.close()
+                dst.close()
         else:
             base = _postgres_or_skip()
             self._name = f"screening_test_{uuid.uuid4().hex[:12]}"
             self._admin = create_engine(base, isolation_level="AUTOCOMMIT")
+            clause = f' TEMPLATE "{template._name}"' if template is not None else ""
             with self._admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{self._name}"'))
+                conn.execute(text(f'CREATE DATABASE "{self._name}"{clause}'))
             self.url = base.rsplit("/", 1)[0] + "/" + self._name
         self.engine = make_engine(self.url)
         migrate(self.engine)
@@ -98,17 +109,62 @@ def make_settings(db_url: str, tmp: Path, **kw: object) -> Settings:
     return Settings(**base)  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="module")
-def loaded(
-    module_db: Database, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Database, Settings]]:
-    """Every bundled snapshot loaded once per module and backend, with its settings."""
-    from screening import services
+class _Template:
+    """The bundled lists loaded once per test session (per xdist worker) and backend, with the
+    caches a first screening builds (match index, list memberships) warmed in its state
+    directory. Each `loaded` module gets a private copy: a SQLite file copied with the backup
+    API, or a PostgreSQL `CREATE DATABASE ... TEMPLATE`; loading every list again per module
+    cost 12-19 s of setup each."""
 
-    settings = make_settings(module_db.url, tmp_path_factory.mktemp("state"))
-    with module_db.session() as s:
-        services.load_bundled_if_empty(s, settings)
-    yield module_db, settings
+    def __init__(self, backend: str, root: Path) -> None:
+        from screening import devicerisk, namescreen, services
+
+        self.backend = backend
+        self.database = Database(backend, root)
+        self.state = root / "state"
+        self.state.mkdir(parents=True, exist_ok=True)
+        settings = make_settings(self.database.url, self.state)
+        with self.database.session() as s:
+            outcomes = services.load_bundled_if_empty(s, settings)
+            failed = [o for o in outcomes if o.result == "failed"]
+            assert outcomes and not failed, failed
+            namescreen.get_matcher(s, settings)
+            devicerisk.risk_context(s, settings)
+        self.database.engine.dispose()
+
+    def copy(self, tmp: Path) -> Database:
+        shutil.copytree(self.state, tmp / "state", dirs_exist_ok=True)
+        return Database(self.backend, tmp, template=self.database)
+
+    def close(self) -> None:
+        self.database.close()
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, _Template]]:
+    made: dict[str, _Template] = {}
+    yield made
+    for t in made.values():
+        t.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def loaded(
+    request: pytest.FixtureRequest,
+    _templates: dict[str, _Template],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Database, Settings]]:
+    """Every bundled snapshot loaded, per module and backend (a copy of the session's template
+    database, so modules cannot see each other's writes), with its settings."""
+    backend = request.param
+    if backend == "postgres":
+        _postgres_or_skip()
+    if backend not in _templates:
+        _templates[backend] = _Template(backend, tmp_path_factory.mktemp(f"template-{backend}"))
+    tmp = tmp_path_factory.mktemp("loaded")
+    database = _templates[backend].copy(tmp)
+    yield database, make_settings(database.url, tmp / "state")
+    database.close()
 
 
 @pytest.fixture
@@ -122,3 +178,16 @@ def cli(loaded: tuple[Database, Settings], monkeypatch: pytest.MonkeyPatch) -> I
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+# The fast subset (`pytest -m "not slow"`) is the pure cores: anything that opens a database,
+# starts a process or a browser is `slow`. Marked here from the fixtures a test uses, so a new
+# test is classified without anyone remembering to mark it.
+_SLOW_FIXTURES = {"db", "module_db", "loaded", "cli", "everything", "server", "api", "browser"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & _SLOW_FIXTURES or item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.slow)
