@@ -283,7 +283,8 @@ def identify(
         for p in found:
             member = reference.member(p.entity)
             assert member is not None  # the loader checks every pattern's entity
-            how = f"matches {p.pattern!r} ({p.note}) ="
+            # As written in the table: a repr would double every backslash of the regex.
+            how = f"matches '{p.pattern}' ({p.note}) ="
             c.claim(kind, value, member, p.confidence, how, p.cite)
         if not found:
             c.note(kind, value, f"{_LABEL[kind]} matches no known pattern", _PATTERNS)

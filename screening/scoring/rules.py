@@ -15,7 +15,7 @@ from ..devices.identify import Identification
 from ..devices.names import name_key
 from ..devices.patterns import clean_model
 from ..devices.reference import CloudEndpoint, Reference
-from .inputs import KevEntry, KevIndex, ListHit
+from .inputs import KevEntry, KevIndex, ListHit, VendorHit
 
 SOURCE_TITLES: Mapping[str, str] = {
     "us_ndaa_889": "NDAA FY2019 §889 named companies",
@@ -64,6 +64,7 @@ class Context:
     reference: Reference
     list_hits: Mapping[str, Sequence[ListHit]]
     kev: KevIndex | None
+    vendor_hits: Sequence[VendorHit] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +144,8 @@ def possible_relabel(ctx: Context) -> list[Finding]:
     if listed:
         names = sorted({title(h.source) for f in listed for h in ctx.list_hits[f]})
         lists = f"; {', '.join(listed)} is on: {', '.join(names)}"
-    text = f"possibly a relabelled {named} product, on weak evidence only: not attributed{lists}"
+    product = f"{named} product" if families else f"product of {named}"
+    text = f"possibly a relabelled {product}, on weak evidence only: not attributed{lists}"
     return [Finding("possible-relabel", 0.6 if listed else 0.3, named, text, source)]
 
 
@@ -287,9 +289,26 @@ def prc_intelligence_law(ctx: Context) -> list[Finding]:
     return [Finding("prc-national-intelligence-law", strength, company, text, source)]
 
 
+def listed_vendor(ctx: Context) -> list[Finding]:
+    """The vendor or distributor named on the order line is itself a listed party: its name
+    matched a listed entity at or above the screening threshold. Buying from it is a finding
+    whatever the goods, so the profile gives such a line a least tier of its own."""
+    return [
+        Finding(
+            "listed-vendor",
+            1.0,
+            hit.vendor,
+            f"vendor matches {hit.matched_name} ({hit.entity_id}, score {hit.score:.4f})",
+            hit.source,
+        )
+        for hit in ctx.vendor_hits
+    ]
+
+
 Feature = Callable[[Context], list[Finding]]
 FEATURES: Mapping[str, Feature] = {
     "listed-maker": listed_maker,
+    "listed-vendor": listed_vendor,
     "prc-national-intelligence-law": prc_intelligence_law,
     "possible-relabel": possible_relabel,
     "former-affiliate": former_affiliate,
