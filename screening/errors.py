@@ -16,6 +16,10 @@ class InputError(ScreeningError):
     """The user's input (a file, an argument, a request body) cannot be used."""
 
 
+class TooLargeError(InputError):
+    """An upload or a request is over a size, row or depth limit."""
+
+
 class NotFoundError(ScreeningError):
     """A named thing (source, entity, snapshot) does not exist."""
 

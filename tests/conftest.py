@@ -117,7 +117,9 @@ class _Template:
     cost 12-19 s of setup each."""
 
     def __init__(self, backend: str, root: Path) -> None:
-        from screening import devicerisk, namescreen, services
+        from screening import namescreen
+        from screening.service import catalog
+        from screening.service import devices
 
         self.backend = backend
         self.database = Database(backend, root)
@@ -125,11 +127,11 @@ class _Template:
         self.state.mkdir(parents=True, exist_ok=True)
         settings = make_settings(self.database.url, self.state)
         with self.database.session() as s:
-            outcomes = services.load_bundled_if_empty(s, settings)
+            outcomes = catalog.load_bundled_if_empty(s, settings)
             failed = [o for o in outcomes if o.result == "failed"]
             assert outcomes and not failed, failed
             namescreen.get_matcher(s, settings)
-            devicerisk.risk_context(s, settings)
+            devices.risk_context(s, settings)
         self.database.engine.dispose()
 
     def copy(self, tmp: Path) -> Database:

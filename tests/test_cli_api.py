@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from screening import services
+from screening.service import catalog
 from screening.api.app import create_app
 from screening.api.deps import session_dep, settings_dep
 from screening.cli import EXIT_INPUT, EXIT_OK, EXIT_REFRESH_FAILED, app
@@ -81,8 +81,8 @@ def test_cli_errors_map_to_exit_codes(env: Settings) -> None:
 
 def test_cli_lists_shows_refresh_failed(env: Settings, db: Database) -> None:
     with db.session() as s:
-        services.refresh(s, env, ["us_ofac_sdn"], offline=True)
-        out = services.refresh(
+        catalog.refresh(s, env, ["us_ofac_sdn"], offline=True)
+        out = catalog.refresh(
             s, env, ["us_ofac_sdn"], transport=httpx.MockTransport(lambda r: httpx.Response(403))
         )
     assert out[0].result == "failed"
@@ -136,7 +136,7 @@ def test_api_health_sources_snapshots_entity(
     assert {s["source"] for s in sources} >= {"us_ofac_sdn", "eu_fsf"}
     assert all(s["status"] == "no_data" for s in sources)
     with db.session() as s:
-        services.refresh(s, settings, ["us_ofac_sdn"], offline=True)
+        catalog.refresh(s, settings, ["us_ofac_sdn"], offline=True)
     sdn = next(s for s in c.get("/v1/sources").json() if s["source"] == "us_ofac_sdn")
     assert sdn["status"] == "ok" and sdn["entity_count"] == 15402
     snaps = c.get("/v1/sources/us_ofac_sdn/snapshots").json()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from screening import devicerisk
+from screening.service import devices
 from screening.cli import EXIT_INPUT, EXIT_OK, app
 from screening.inventories import read_rows
 from screening.settings import Settings
@@ -130,8 +130,8 @@ def test_whole_file_rejections_exit_2(cli: None, tmp_path: Path) -> None:
 def test_context_is_reused_and_matches_the_database(loaded: tuple[Database, Settings]) -> None:
     db, settings = loaded
     with db.session() as s:
-        first = devicerisk.risk_context(s, settings)
-        assert devicerisk.risk_context(s, settings) is first
+        first = devices.risk_context(s, settings)
+        assert devices.risk_context(s, settings) is first
     hik = {h.source for h in first.list_hits["hikvision"]}
     assert hik == {
         "us_ndaa_889",

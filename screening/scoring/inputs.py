@@ -33,6 +33,19 @@ class ListHit:
 
 
 @dataclass(frozen=True, slots=True)
+class VendorHit:
+    """A listed party that an order line's vendor or distributor matched by name: `vendor` as
+    written on the order, the listed `entity_id`, its `source`, `matched_name` and the name
+    screening `score` in [0, 1] (already at or above the screening threshold)."""
+
+    vendor: str
+    entity_id: str
+    source: str
+    matched_name: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class KevEntry:
     """One CISA KEV vulnerability, with its vendor's family when the reference knows it."""
 

@@ -13,7 +13,10 @@ How a device is scored:
 4. Caps: without any link to a maker family the tier is at most `low` (the other rules are
    aggravating factors, not national-security findings by themselves); with only weak links
    (low-confidence relabel rows, a former subsidiary outside its dates) at most `medium`.
-5. The score is clamped into the final tier's band (tiers.py).
+5. A purchase-order line whose vendor is a listed party (`listed-vendor`) earns the rule's
+   points and at least the profile's `vendor_floor`, after the caps: buying from a listed
+   party is a finding whatever the goods, identifiable or not.
+6. The score is clamped into the final tier's band (tiers.py).
 
 Profiles:
 - `us-federal`: a maker family named by NDAA §889 or the FCC Covered List (both reach
@@ -38,25 +41,11 @@ from dataclasses import dataclass, replace
 from ..devices.facts import DeviceFacts, Evidence
 from ..devices.identify import Identification
 from ..devices.reference import REFERENCE_FILES, Reference
-from .inputs import KevIndex, ListHit
+from .inputs import KevIndex, ListHit, VendorHit
 from .rules import FEATURES, Context, Finding, is_sensitive, title
 from .tiers import Tier, clamp_score, higher, lower, step_down, tier_for_score
 
-# The sources a profile needs (interfaces.md; `check` exits 3 when one has no data).
-PROFILE_SOURCES: Mapping[str, tuple[str, ...]] = {
-    "us-federal": (
-        "us_ndaa_889",
-        "us_fcc_covered",
-        "us_bis_entity_list",
-        "us_dod_1260h",
-        "us_ofac_sdn",
-        "us_ofac_cons",
-    ),
-    "uk-public-sector": ("us_ofac_sdn", "un_sc"),
-    "uk-retail": ("us_ofac_sdn", "un_sc"),
-    "default": ("us_ofac_sdn", "un_sc"),
-}
-# ...plus the reference tables of data/reference/ for every profile.
+# Every profile also needs the reference tables of data/reference/.
 PROFILE_REFERENCE_TABLES = REFERENCE_FILES
 # Lists whose own terms reach every subsidiary and affiliate of the named company.
 _COVERS_AFFILIATES = frozenset({"us_ndaa_889", "us_fcc_covered"})
@@ -67,14 +56,18 @@ ExtraFloors = Callable[[Context, Mapping[str, list[Finding]]], list[Floor]]
 
 @dataclass(frozen=True)
 class Profile:
-    """One buyer setting: rule weights (points at full strength), the least tier a list imposes
-    on a device of a listed family, and any extra floors."""
+    """One buyer setting, the one place it is defined: rule weights (points at full strength),
+    the least tier a list imposes on a device of a listed family, the least tier of a line
+    bought from a listed vendor, any extra floors, and the sources it needs (`check` exits 3
+    when one has no data or is too old)."""
 
     id: str
     title: str
+    required_sources: tuple[str, ...]
     weights: Mapping[str, int]
     list_tiers: Mapping[str, Tier]
     other_lists: Tier
+    vendor_floor: Tier = "high"
     extra_floors: ExtraFloors | None = None
 
     def list_tier(self, source: str) -> Tier:
@@ -119,9 +112,18 @@ PROFILES: Mapping[str, Profile] = {
     "us-federal": Profile(
         id="us-federal",
         title="US federal procurement (NDAA §889, FCC Covered List, Entity List, 1260H)",
+        required_sources=(
+            "us_ndaa_889",
+            "us_fcc_covered",
+            "us_bis_entity_list",
+            "us_dod_1260h",
+            "us_ofac_sdn",
+            "us_ofac_cons",
+        ),
         weights={
             **_ALL_RULES,
             "listed-maker": 60,
+            "listed-vendor": 75,
             "possible-relabel": 20,
             "former-affiliate": 10,
             "known-exploited": 15,
@@ -142,9 +144,11 @@ PROFILES: Mapping[str, Profile] = {
     "uk-public-sector": Profile(
         id="uk-public-sector",
         title="UK public sector (UK statement of 24 Nov 2022 on surveillance equipment)",
+        required_sources=("us_ofac_sdn", "un_sc"),
         weights={
             **_ALL_RULES,
             "listed-maker": 25,
+            "listed-vendor": 75,
             "prc-national-intelligence-law": 30,
             "possible-relabel": 15,
             "former-affiliate": 10,
@@ -161,9 +165,11 @@ PROFILES: Mapping[str, Profile] = {
     "uk-retail": Profile(
         id="uk-retail",
         title="UK retail (listed makers; biometric processing under UK GDPR)",
+        required_sources=("us_ofac_sdn", "un_sc"),
         weights={
             **_ALL_RULES,
             "listed-maker": 40,
+            "listed-vendor": 75,
             "biometric-processing": 30,
             "possible-relabel": 15,
             "former-affiliate": 10,
@@ -179,11 +185,28 @@ PROFILES: Mapping[str, Profile] = {
     "default": Profile(
         id="default",
         title="Lists alone",
-        weights={**_ALL_RULES, "listed-maker": 70, "possible-relabel": 20, "former-affiliate": 10},
+        required_sources=("us_ofac_sdn", "un_sc"),
+        weights={
+            **_ALL_RULES,
+            "listed-maker": 70,
+            "listed-vendor": 75,
+            "possible-relabel": 20,
+            "former-affiliate": 10,
+        },
         list_tiers={"us_ofac_sdn": "prohibited", "un_sc": "prohibited"},
         other_lists="high",
     ),
 }
+
+# Derived from the registry (kept for callers that only need the sources).
+PROFILE_SOURCES: Mapping[str, tuple[str, ...]] = {
+    p.id: p.required_sources for p in PROFILES.values()
+}
+
+
+def profile_help() -> str:
+    """The `--profile` help text, generated from the registry."""
+    return "; ".join(f"{p.id}: {p.title}" for p in PROFILES.values())
 
 
 # How much of the listed-maker weight a listing earns, by the tier the list imposes here.
@@ -213,23 +236,25 @@ def score_device(
     reference: Reference,
     list_hits: Mapping[str, Sequence[ListHit]],
     kev: KevIndex | None = None,
+    vendor_hits: Sequence[VendorHit] = (),
 ) -> RiskResult:
     """Score one identified device under a profile (see the module docstring).
 
     `list_hits` maps a family id to its listed entities (every source the caller has);
-    `kev` is the KEV catalogue index (None: the KEV rule does not run)."""
+    `kev` is the KEV catalogue index (None: the KEV rule does not run); `vendor_hits` the
+    listed parties an order line's vendor matched (inventories have none)."""
     chosen = PROFILES[profile] if isinstance(profile, str) else profile
-    if not ident.identifiable:
+    if not ident.identifiable and not vendor_hits:
         unknown = Evidence(
             "tier", "unknown", "no make, model or MAC to identify the device", "-", 0
         )
         return RiskResult(chosen.id, "unknown", 0, (*ident.evidence, unknown), ())
-    ctx = Context(facts, ident, reference, list_hits, kev)
+    ctx = Context(facts, ident, reference, list_hits, kev, tuple(vendor_hits))
     found: dict[str, list[Finding]] = {}
     points = 0
     evidence = list(ident.evidence)
     for rule, weight in chosen.weights.items():
-        if not weight:
+        if not weight or (not ident.identifiable and rule != "listed-vendor"):
             continue
         findings = FEATURES[rule](ctx)
         if rule == "listed-maker":  # a listing earns what the list means under this profile
@@ -266,6 +291,11 @@ def score_device(
     if cap is not None and lower(tier, cap[0]) != tier:
         tier = cap[0]
         reason = Evidence("tier", cap[0], cap[1], f"profile {chosen.id}", 0)
+    vendor = found.get("listed-vendor")
+    if vendor and higher(tier, chosen.vendor_floor) != tier:
+        tier = chosen.vendor_floor
+        why = f"bought from a listed party ({vendor[0].finding}): at least {tier} under {chosen.id}"
+        reason = Evidence("tier", tier, why, vendor[0].source, 0)
     return RiskResult(
         profile=chosen.id,
         tier=tier,

@@ -24,6 +24,13 @@ BANDS: dict[str, tuple[int, int]] = {
 }
 
 
+def check_tier(tier: str, what: str = "tier") -> Tier:
+    """`tier` when it is one, else ValueError naming the choices."""
+    if tier not in TIERS:
+        raise ValueError(f"{what} {tier!r}: use one of {', '.join(TIERS)}")
+    return tier
+
+
 def higher(a: Tier, b: Tier) -> Tier:
     """The more severe of two tiers (`unknown` never takes part)."""
     return a if RANK[a] >= RANK[b] else b

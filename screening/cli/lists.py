@@ -1,21 +1,8 @@
-"""The `screening` command line: thin over `services`.
-
-Exit codes (stable; CI jobs rely on them):
-  0  success
-  1  findings at or above the gate (screening check, later)
-  2  usage or input error (bad argument, unknown source or entity, unreadable file)
-  3  a list the request needs has no data, or is too old
-  4  a refresh failed for at least one source (its previous snapshot stays active)
-Machine output goes to stdout; progress and messages go to stderr.
-"""
+"""`screening lists`, `entity`, `refresh`, `diff`, `import`, `lists add-custom` and `serve`."""
 
 from __future__ import annotations
 
-import json
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,48 +10,31 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlmodel import Session
 
-from . import services, userlists
-from .db import engine_for
-from .durations import parse_duration
-from .errors import InputError, NotFoundError, ScreeningError
-from .settings import Settings, get_settings
-from .snapshots import RefreshOutcome
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_DATA, EXIT_REFRESH_FAILED = 0, 1, 2, 3, 4
-
-app = typer.Typer(
-    help="Screen vendors, makers and device inventories against public restricted-party lists.",
-    no_args_is_help=True,
-    add_completion=False,
+from ..errors import ScreeningError
+from ..schemas.sources import Entity, RefreshOutcome, SourceSummary
+from ..service import get_settings, parse_duration
+from ._common import (
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_REFRESH_FAILED,
+    dump,
+    err,
+    fail,
+    print_json,
+    service,
+    usage,
 )
+
 lists_app = typer.Typer(help="The lists (sources) and their active snapshots.")
-app.add_typer(lists_app, name="lists")
-
-err = Console(stderr=True, soft_wrap=True)  # error lines are not re-wrapped mid-phrase
+import_app = typer.Typer(help="Import lists from other publishers.")
 
 
-def _exit_code(exc: ScreeningError) -> int:
-    if isinstance(exc, InputError | NotFoundError):
-        return EXIT_INPUT
-    return EXIT_INPUT
-
-
-@contextmanager
-def _session() -> Iterator[tuple[Session, Settings]]:
-    settings = get_settings()
-    try:
-        engine = engine_for(settings.resolved_database_url())
-        with Session(engine, expire_on_commit=False) as session:
-            yield session, settings
-    except ScreeningError as exc:
-        err.print(f"[red]error:[/red] {exc.detail}", highlight=False)
-        raise typer.Exit(_exit_code(exc)) from exc
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+def register(app: typer.Typer) -> None:
+    app.add_typer(lists_app, name="lists")
+    app.add_typer(import_app, name="import")
+    for command in (entity, refresh, diff, serve):
+        app.command()(command)
 
 
 @lists_app.callback(invoke_without_command=True)
@@ -77,82 +47,95 @@ def lists(
     """Show every source: its active version, publisher's date, entity count and status."""
     if ctx.invoked_subcommand is not None:
         return
-    with _session() as (session, _):
-        summaries = services.list_sources(session)
+    with service() as svc:
+        summaries = svc.sources()
     if as_json:
-        _print_json([services.summary_dict(s) for s in summaries])
+        print_json(dump(summaries))
         return
-    table = Table(title="Sources")
-    for col in (
-        "source",
-        "status",
-        "version",
-        "published",
-        "entities",
-        "completeness",
-        "last error",
-    ):
-        table.add_column(col, overflow="fold")
+    _lists_table(summaries, Console())
+
+
+def _lists_table(summaries: list[SourceSummary], out: Console) -> None:
+    """A table that stays readable in an 80-column terminal: ids and versions never fold
+    mid-word; the version column only where it fits, and errors on lines of their own below."""
+    wide = out.width >= 110
+    table = Table(title="Sources", title_justify="left", pad_edge=False)
+    table.add_column("source", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    if wide:
+        table.add_column("version", no_wrap=True)
+    table.add_column("published", no_wrap=True)
+    table.add_column("entities", justify="right", no_wrap=True)
+    table.add_column("data", no_wrap=True)
     for s in summaries:
         colour = {"ok": "green", "refresh_failed": "red", "no_data": "yellow"}[s.status]
-        table.add_row(
-            s.source,
-            f"[{colour}]{s.status}[/{colour}]",
-            s.version or "-",
-            s.published_at or "-",
-            str(s.entity_count),
-            s.completeness or "-",
-            s.last_error or "",
-        )
-    Console().print(table)
+        cells = [s.source, f"[{colour}]{s.status}[/{colour}]"]
+        if wide:
+            cells.append(s.version or "-")
+        cells += [s.published_at or "-", str(s.entity_count), s.completeness or "-"]
+        table.add_row(*cells)
+    out.print(table)
+    for s in summaries:
+        if s.last_error:
+            out.print(f"[red]{s.source}[/red]: {s.last_error}", highlight=False, soft_wrap=True)
 
 
-@app.command()
 def entity(
     entity_id: Annotated[str, typer.Argument(help="An entity id, e.g. us_ofac_cons:30946.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one listed entity with its names, programs, identifiers and provenance."""
-    with _session() as (session, _):
-        data = services.get_entity(session, entity_id)
+    with service() as svc:
+        data = svc.entity(entity_id)
     if as_json:
-        _print_json(data)
+        print_json(dump(data))
         return
-    out = Console()
-    prov = data["provenance"]
-    out.print(
-        f"[bold]{data['name']}[/bold]  ({data['entity_id']}, {data['kind']})", highlight=False
-    )
+    _print_entity(data, Console())
+
+
+def _text(value: Any) -> str:
+    """A value as a person reads it: lists joined, mappings as `key: value`, nothing for None."""
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items() if _text(v))
+    if isinstance(value, list | tuple):
+        return "; ".join(t for t in (_text(v) for v in value) if t)
+    return str(value)
+
+
+def _print_entity(data: Entity, out: Console) -> None:
+    prov = data.provenance
+    out.print(f"[bold]{data.name}[/bold]  ({data.entity_id}, {data.kind})", highlight=False)
     lines = [
-        ("programs", ", ".join(data["programs"])),
-        ("countries", ", ".join(data["countries"])),
-        ("listed on", data["listed_on"] or "-"),
-        ("names", "; ".join(f"{n['name']} [{n['type']}]" for n in data["names"][1:])),
+        ("programs", ", ".join(data.programs)),
+        ("countries", ", ".join(data.countries)),
+        ("listed on", data.listed_on or "-"),
+        ("names", "; ".join(f"{n.name} [{n.type}]" for n in data.names[1:])),
         (
             "identifiers",
             "; ".join(
-                f"{i['type']} {i['value']}" + (f" ({i['country']})" if i.get("country") else "")
-                for i in data["identifiers"]
+                f"{i.get('type')} {i.get('value')}"
+                + (f" ({i['country']})" if i.get("country") else "")
+                for i in data.identifiers
             ),
         ),
-        ("addresses", " | ".join(data["addresses"])),
-        ("remarks", data["remarks"] or ""),
-        ("source", f"{prov['source']} — {prov['source_name']}"),
+        ("addresses", " | ".join(data.addresses)),
+        ("remarks", data.remarks or ""),
+        ("source", f"{prov.source} — {prov.source_name}"),
         (
             "snapshot",
-            f"{prov['snapshot_version']} (published {prov['published_at'] or 'unknown'},"
-            f" fetched {prov['fetched_at'][:19]}, {prov['origin']}, {prov['completeness']})",
+            f"{prov.snapshot_version} (published {prov.published_at or 'unknown'},"
+            f" fetched {prov.fetched_at[:19]}, {prov.origin}, {prov.completeness})",
         ),
-        ("publisher", f"{prov['publisher']} <{prov['publisher_url']}>"),
+        ("publisher", f"{prov.publisher} <{prov.publisher_url}>"),
     ]
+    lines += [(key.replace("_", " "), _text(value)) for key, value in data.details.items()]
     for key, value in lines:
         if value:
             out.print(f"  {key:<12} {value}", highlight=False, soft_wrap=True)
-    for key, value in data["details"].items():
-        out.print(f"  {key:<12} {value}", highlight=False, soft_wrap=True)
 
 
-@app.command()
 def refresh(
     source: Annotated[
         list[str] | None, typer.Option("--source", help="Only this source (repeatable).")
@@ -185,8 +168,7 @@ def refresh(
     try:
         interval = parse_duration(every, "--every").total_seconds()
     except ScreeningError as exc:
-        err.print(f"[red]error:[/red] {exc.detail}", highlight=False)
-        raise typer.Exit(EXIT_INPUT) from exc
+        fail(exc)
     try:
         while True:
             started = time.monotonic()
@@ -204,7 +186,7 @@ def refresh(
 
 def _refresh_once(source: list[str] | None, offline: bool, force: bool, as_json: bool) -> None:
     with (
-        _session() as (session, settings),
+        service() as svc,
         Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -224,21 +206,15 @@ def _refresh_once(source: list[str] | None, offline: bool, force: bool, as_json:
         def progress(stage: str, done: int, total: int | None) -> None:
             bar.update(task, description=f"{current['id']}: {stage}", completed=done, total=total)
 
-        outcomes = services.refresh(
-            session,
-            settings,
-            source,
-            offline=offline,
-            force=force,
-            progress=progress,
-            on_source=on_source,
+        outcomes = svc.refresh(
+            source, offline=offline, force=force, progress=progress, on_source=on_source
         )
     if as_json:
-        _print_json([services.outcome_dict(o) for o in outcomes])
-    _report(outcomes)
+        print_json(dump(outcomes))
+    report_outcomes(outcomes)
 
 
-def _report(outcomes: list[RefreshOutcome]) -> None:
+def report_outcomes(outcomes: list[RefreshOutcome]) -> None:
     """One line per source on stderr; exit 4 when any failed."""
     for o in outcomes:
         if o.result == "failed":
@@ -260,7 +236,6 @@ def _report(outcomes: list[RefreshOutcome]) -> None:
         raise typer.Exit(EXIT_REFRESH_FAILED)
 
 
-@app.command()
 def diff(
     source: Annotated[
         str, typer.Argument(help="A source id, e.g. us_fcc_covered or custom:vendors.")
@@ -273,32 +248,29 @@ def diff(
 ) -> None:
     """What changed between two versions of a list: entities added, removed and changed (with
     each changed field's old and new value). Default: the active version against the one before."""
-    with _session() as (session, _):
-        data = userlists.diff(session, source, from_version, to_version)
+    with service() as svc:
+        data = svc.diff(source, from_version, to_version)
     if as_json:
-        _print_json(data)
+        print_json(dump(data))
         return
     out = Console()
-    out.print(f"[bold]{data['source']}[/bold]: {data['from']} -> {data['to']}", highlight=False)
-    for label, key, colour in (("added", "added", "green"), ("removed", "removed", "red")):
-        for e in data[key]:
+    out.print(f"[bold]{data.source}[/bold]: {data.from_version} -> {data.to}", highlight=False)
+    for label, entries, colour in (
+        ("added", data.added, "green"),
+        ("removed", data.removed, "red"),
+    ):
+        for e in entries:
+            out.print(f"  [{colour}]{label}[/{colour}]   {e.entity_id}  {e.name}", highlight=False)
+    for c in data.changed:
+        out.print(f"  [yellow]changed[/yellow] {c.entity_id}  {c.name}", highlight=False)
+        for field, change in c.fields.items():
             out.print(
-                f"  [{colour}]{label}[/{colour}]   {e['entity_id']}  {e['name']}", highlight=False
-            )
-    for e in data["changed"]:
-        out.print(f"  [yellow]changed[/yellow] {e['entity_id']}  {e['name']}", highlight=False)
-        for field, change in e["fields"].items():
-            out.print(
-                f"      {field}: {change['old']!r} -> {change['new']!r}",
+                f"      {field}: {_text(change.old) or '-'} -> {_text(change.new) or '-'}",
                 highlight=False,
                 soft_wrap=True,
             )
-    n = (len(data["added"]), len(data["removed"]), len(data["changed"]))
+    n = (len(data.added), len(data.removed), len(data.changed))
     out.print(f"{n[0]} added, {n[1]} removed, {n[2]} changed", highlight=False)
-
-
-import_app = typer.Typer(help="Import lists from other publishers.")
-app.add_typer(import_app, name="import")
 
 
 @import_app.command("opensanctions")
@@ -310,9 +282,9 @@ def import_opensanctions(
     """Import an OpenSanctions FollowTheMoney export (JSON lines) as source
     opensanctions:DATASET. OpenSanctions data is licensed CC BY-NC 4.0 (commercial use needs
     their licence). An import from a URL is refreshed from it by `screening refresh`."""
-    with _session() as (session, settings):
-        out = userlists.import_opensanctions(session, settings, dataset, file_or_url, force=force)
-    _report([out])
+    with service() as svc:
+        out = svc.import_opensanctions(dataset, file_or_url, force=force)
+    report_outcomes([out])
 
 
 @lists_app.command("add-custom")
@@ -323,19 +295,16 @@ def add_custom(
         bool, typer.Option("--force", help="Accept a deliberate large shrink.")
     ] = False,
 ) -> None:
-    """Load an in-house denied- or approved-party list as a new version of custom:NAME. Every
-    bad row is reported with its row, line and field, and nothing is loaded from such a file."""
+    """Load an in-house denied-party list (parties you must not buy from) as a new version of
+    custom:NAME. Every bad row is reported with its row, line and field, and nothing is loaded
+    from such a file."""
     if not file.is_file():
-        err.print(f"[red]error:[/red] {file}: no such file", highlight=False)
-        raise typer.Exit(EXIT_INPUT)
-    with _session() as (session, settings):
-        out = userlists.add_custom(
-            session, settings, name, file.read_bytes(), str(file), force=force
-        )
-    _report([out])
+        usage(f"{file}: no such file")
+    with service() as svc:
+        out = svc.add_custom_list(name, file.read_bytes(), str(file), force=force)
+    report_outcomes([out])
 
 
-@app.command()
 def serve(
     host: Annotated[
         str | None,
@@ -353,12 +322,12 @@ def serve(
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn
 
-    from .api.app import create_app
+    from ..api.app import create_app
 
     settings = get_settings()
     if load_bundled:
-        with _session() as (session, _):
-            for o in services.load_bundled_if_empty(session, settings):
+        with service() as svc:
+            for o in svc.load_bundled_if_empty():
                 err.print(
                     f"loaded {o.source_id}: {o.result} {o.version or o.detail or ''}",
                     highlight=False,
@@ -366,8 +335,3 @@ def serve(
     h, p = host or settings.host, port or settings.port
     err.print(f"screening API on http://{h}:{p}  (docs: http://{h}:{p}/docs)", highlight=False)
     uvicorn.run(create_app(), host=h, port=p, log_level="info")
-
-
-from . import cli_check as _cli_check  # noqa: E402,F401  (registers check)
-from . import cli_devices as _cli_devices  # noqa: E402,F401  (registers inventory/po)
-from . import cli_screen as _cli_screen  # noqa: E402,F401  (registers screen/compare)

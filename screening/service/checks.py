@@ -12,18 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session
 
-from . import devicerisk, services
-from .errors import InputError, ScreeningError
-from .inventories import read_rows
-from .reports.common import check_tier
-from .reports.gate import GateResult, build_gate
-from .scoring.profiles import PROFILE_SOURCES
-from .settings import Settings
-from .waivers import Waiver, load_waivers
+from ..errors import InputError, ScreeningError
+from ..gate.findings import GateResult, build_gate
+from ..inventories import read_rows
+from ..schemas.reports import OrderReport, OrderSummary, RowError
+from ..scoring.profiles import PROFILES
+from ..scoring.tiers import check_tier
+from ..settings import Settings
+from ..waivers import Waiver, load_waivers
+from . import catalog, devices
 
 WARN_AGE = timedelta(days=30)
 
@@ -31,7 +31,7 @@ WARN_AGE = timedelta(days=30)
 @dataclass
 class CheckRun:
     gate: GateResult
-    reports: list[tuple[str, dict[str, Any]]]
+    reports: list[tuple[str, OrderReport]]
     list_problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -40,9 +40,9 @@ def list_status(
     session: Session, profile: str, max_age: timedelta | None, now: datetime
 ) -> tuple[list[str], list[str]]:
     """(problems that exit 3, warnings) for the lists `profile` needs."""
-    summaries = {s.source: s for s in services.list_sources(session)}
+    summaries = {s.source: s for s in catalog.list_sources(session)}
     problems, warnings = [], []
-    for source in PROFILE_SOURCES[profile]:
+    for source in PROFILES[profile].required_sources:
         s = summaries.get(source)
         if s is None or s.status == "no_data" or not s.version:
             problems.append(f"{source}: no data (run `screening refresh --source {source}`)")
@@ -67,23 +67,24 @@ def list_status(
     return problems, warnings
 
 
-def _report_for(ctx: devicerisk.RiskContext, path: str, profile: str) -> dict[str, Any]:
+def _report_for(ctx: devices.RiskContext, path: str, profile: str) -> OrderReport:
     file = Path(path)
     try:
         if not file.is_file():
             raise InputError(f"{path}: no such file")
-        report = devicerisk.build_report(ctx, read_rows(file, file.name, kind="po"), profile, "po")
+        report = devices.build_report(ctx, read_rows(file, file.name, kind="po"), profile, "po")
+        assert isinstance(report, OrderReport)
     except ScreeningError as exc:
-        # The whole file could not be read: one error, no items, so the gate exits 2.
-        report = {
-            "profile": profile,
-            "snapshots": ctx.snapshots,
-            "items": [],
-            "vendors": [],
-            "errors": [{"row": None, "line": None, "field": "", "message": exc.detail}],
-            "summary": {"items": 0, "by_tier": {}, "by_family": {}},
-        }
-    report["file"] = path
+        # The whole file could not be read: one error, no items, so the gate fails closed.
+        report = OrderReport(
+            profile=profile,
+            snapshots=ctx.snapshots,
+            items=[],
+            vendors=[],
+            errors=[RowError(row=None, line=None, field="", message=exc.detail)],
+            summary=OrderSummary(items=0, by_tier={}, by_family={}),
+        )
+    report.file = path
     return report
 
 
@@ -99,7 +100,7 @@ def run_check(
     today: date | None = None,
 ) -> CheckRun:
     """Gate every file; raises InputError only for usage errors (profile, tier, waiver file)."""
-    devicerisk.check_profile(profile)
+    devices.check_profile(profile)
     try:
         check_tier(fail_on, "--fail-on")
     except ValueError as exc:
@@ -109,7 +110,7 @@ def run_check(
     waivers: list[Waiver] = load_waivers(waivers_path) if waivers_path else []
     now = datetime.now(UTC)
     problems, warnings = list_status(session, profile, max_age, now)
-    ctx = devicerisk.risk_context(session, settings)
+    ctx = devices.risk_context(session, settings)
     reports = [(p, _report_for(ctx, p, profile)) for p in paths]
     gate = build_gate(reports, fail_on, waivers, today or now.date(), lists_ok=not problems)
     return CheckRun(gate, reports, problems, warnings)

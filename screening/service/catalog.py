@@ -1,43 +1,27 @@
-"""The one service layer. The API routes and CLI commands are thin wrappers over these
-functions; they take a Session and Settings and return plain dataclasses / dicts."""
+"""The lists: every source's summary, its snapshots, one entity, refresh and first load. Typed
+results (`screening.schemas.sources`); the `Screening` object is how faces call these."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from typing import Any
 
 import httpx
 from sqlmodel import Session, select
 
-from .errors import InputError, NotFoundError
-from .models import EntityName, ListedEntity, Snapshot, SourceRow
-from .settings import Settings
-from .snapshots import RefreshOutcome, ensure_source_row, refresh_source, snapshots_of
-from .sources import ftm
-from .sources.base import SourceSpec
-from .sources.fetch import make_client
-from .sources.ids import split_entity_id
-from .sources.registry import FIXED_SOURCES, get_spec
-from .store import Progress
-
-
-@dataclass
-class SourceSummary:
-    source: str
-    name: str
-    publisher: str
-    publisher_url: str
-    version: str | None
-    published_at: str | None
-    fetched_at: str | None
-    entity_count: int
-    completeness: str | None
-    status: str
-    last_error: str | None
-    last_attempt_at: str | None
-    record_type: str
-    origin: str | None
+from ..errors import InputError, NotFoundError
+from ..models import EntityName, ListedEntity, Snapshot, SourceRow
+from ..schemas.sources import Entity, RefreshOutcome, SnapshotInfo, SourceSummary
+from ..settings import Settings
+from ..snapshots import RefreshOutcome as Outcome
+from ..snapshots import ensure_source_row, refresh_source, snapshots_of
+from ..sources import ftm
+from ..sources.base import SourceSpec
+from ..sources.fetch import make_client
+from ..sources.ids import split_entity_id
+from ..sources.registry import FIXED_SOURCES, get_spec
+from ..store import Progress
 
 
 def sync_registry(session: Session) -> None:
@@ -89,29 +73,29 @@ def get_source(session: Session, source_id: str) -> SourceSummary:
     return _summary(row, snap)
 
 
-def list_snapshots(session: Session, source_id: str) -> list[dict[str, Any]]:
+def list_snapshots(session: Session, source_id: str) -> list[SnapshotInfo]:
     """Every snapshot and failed refresh attempt of a source, newest first."""
     get_source(session, source_id)
     return [
-        {
-            "id": s.id,
-            "version": s.version,
-            "status": s.status,
-            "published_at": s.published_at.isoformat() if s.published_at else None,
-            "fetched_at": s.fetched_at.isoformat(),
-            "origin": s.origin,
-            "origin_url": s.origin_url,
-            "entity_count": s.entity_count,
-            "counts": s.counts,
-            "completeness": s.completeness,
-            "records_hash": s.records_hash,
-            "error": s.error,
-        }
+        SnapshotInfo(
+            id=s.id or 0,
+            version=s.version,
+            status=s.status,
+            published_at=s.published_at.isoformat() if s.published_at else None,
+            fetched_at=s.fetched_at.isoformat(),
+            origin=s.origin,
+            origin_url=s.origin_url,
+            entity_count=s.entity_count,
+            counts=s.counts,
+            completeness=s.completeness,
+            records_hash=s.records_hash,
+            error=s.error,
+        )
         for s in snapshots_of(session, source_id)
     ]
 
 
-def get_entity(session: Session, entity_id: str) -> dict[str, Any]:
+def get_entity(session: Session, entity_id: str) -> Entity:
     """One listed entity from its source's active snapshot, with its names and provenance."""
     try:
         source_id, _ = split_entity_id(entity_id)
@@ -136,35 +120,37 @@ def get_entity(session: Session, entity_id: str) -> dict[str, Any]:
     names = session.exec(
         select(EntityName).where(EntityName.entity_pk == ent.id).order_by(EntityName.id)  # type: ignore[arg-type]
     ).all()
-    return {
-        "entity_id": ent.entity_id,
-        "source": ent.source_id,
-        "local_id": ent.local_id,
-        "kind": ent.kind,
-        "name": ent.name,
-        "names": [{"name": n.name, "type": n.name_type, "quality": n.quality} for n in names],
-        "programs": ent.programs,
-        "countries": ent.countries,
-        "addresses": ent.addresses,
-        "identifiers": ent.identifiers,
-        "listing_dates": ent.listing_dates,
-        "listed_on": ent.listed_on.isoformat() if ent.listed_on else None,
-        "remarks": ent.remarks,
-        "details": ent.details,
-        "provenance": {
-            "source": row.id,
-            "source_name": row.name,
-            "publisher": row.publisher,
-            "publisher_url": row.publisher_url,
-            "snapshot_version": snap.version,
-            "published_at": snap.published_at.isoformat() if snap.published_at else None,
-            "fetched_at": snap.fetched_at.isoformat(),
-            "origin": snap.origin,
-            "origin_url": snap.origin_url,
-            "completeness": snap.completeness,
+    return Entity.model_validate(
+        {
+            "entity_id": ent.entity_id,
+            "source": ent.source_id,
+            "local_id": ent.local_id,
+            "kind": ent.kind,
+            "name": ent.name,
+            "names": [{"name": n.name, "type": n.name_type, "quality": n.quality} for n in names],
+            "programs": ent.programs,
+            "countries": ent.countries,
+            "addresses": ent.addresses,
+            "identifiers": ent.identifiers,
+            "listing_dates": ent.listing_dates,
             "listed_on": ent.listed_on.isoformat() if ent.listed_on else None,
-        },
-    }
+            "remarks": ent.remarks,
+            "details": ent.details,
+            "provenance": {
+                "source": row.id,
+                "source_name": row.name,
+                "publisher": row.publisher,
+                "publisher_url": row.publisher_url,
+                "snapshot_version": snap.version,
+                "published_at": snap.published_at.isoformat() if snap.published_at else None,
+                "fetched_at": snap.fetched_at.isoformat(),
+                "origin": snap.origin,
+                "origin_url": snap.origin_url,
+                "completeness": snap.completeness,
+                "listed_on": ent.listed_on.isoformat() if ent.listed_on else None,
+            },
+        }
+    )
 
 
 def _imported_specs(session: Session) -> dict[str, SourceSpec]:
@@ -206,7 +192,7 @@ def refresh(
     force: bool = False,
     transport: httpx.BaseTransport | None = None,
     progress: Progress | None = None,
-    on_source: Any = None,
+    on_source: Callable[[SourceSpec], None] | None = None,
 ) -> list[RefreshOutcome]:
     """Refresh the named sources (default: all). One source's failure never stops the others."""
     sync_registry(session)
@@ -217,14 +203,16 @@ def refresh(
             if on_source:
                 on_source(spec)
             outcomes.append(
-                refresh_source(
-                    session,
-                    spec,
-                    settings,
-                    offline=offline,
-                    force=force,
-                    client=client,
-                    progress=progress,
+                typed_outcome(
+                    refresh_source(
+                        session,
+                        spec,
+                        settings,
+                        offline=offline,
+                        force=force,
+                        client=client,
+                        progress=progress,
+                    )
                 )
             )
     return outcomes
@@ -240,9 +228,13 @@ def load_bundled_if_empty(session: Session, settings: Settings) -> list[RefreshO
     return refresh(session, settings, todo, offline=True)
 
 
-def outcome_dict(outcome: RefreshOutcome) -> dict[str, Any]:
-    return asdict(outcome)
+def typed_outcome(outcome: Outcome) -> RefreshOutcome:
+    """The storage layer's outcome as the typed result faces show."""
+    return RefreshOutcome.model_validate(asdict(outcome))
 
 
-def summary_dict(summary: SourceSummary) -> dict[str, Any]:
-    return asdict(summary)
+def dump(model: Any) -> Any:
+    """A typed result (or a list of them) as JSON-ready data, with the contract's key names."""
+    if isinstance(model, list):
+        return [dump(m) for m in model]
+    return model.model_dump(mode="json", by_alias=True)
