@@ -28,6 +28,9 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # Host names the API answers to (the Host header); "*" for any. Empty: the bound address
+    # and the loopback names. JSON list in the environment: '["screening.example.org"]'.
+    allowed_hosts: list[str] = Field(default_factory=list)
 
     # HTTP fetching of publishers' files.
     user_agent: str = Field(
@@ -58,6 +61,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.state_dir / 'screening.db'}"
+
+    def hosts(self) -> list[str]:
+        """The Host names the API answers to."""
+        return self.allowed_hosts or [self.host, "127.0.0.1", "localhost", "::1"]
 
     def min_ratio_for(self, source_id: str) -> float:
         return self.min_ratio_overrides.get(source_id, self.min_ratio)

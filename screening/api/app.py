@@ -1,9 +1,12 @@
-"""The FastAPI application. Only here are errors mapped to HTTP status codes."""
+"""The FastAPI application. Only here are errors mapped to HTTP status codes, and every error
+has one shape: `{"detail": "<sentence>"}` (request validation too)."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 
 from .. import __version__
 from ..errors import (
@@ -14,12 +17,15 @@ from ..errors import (
     ParseError,
     RefreshRejected,
     ScreeningError,
+    TooLargeError,
 )
+from ..schemas.errors import ErrorDetail
+from ..service import Settings, get_settings
+from .guard import Guard
 from .routes import devices, page, screen, sources
-from .uploads import UploadTooLarge
 
 _STATUS: list[tuple[type[ScreeningError], int]] = [
-    (UploadTooLarge, 413),
+    (TooLargeError, 413),
     (NotFoundError, 404),
     (InputError, 400),
     (ParseError, 422),
@@ -27,9 +33,16 @@ _STATUS: list[tuple[type[ScreeningError], int]] = [
     (FetchError, 502),
     (ConfigError, 500),
 ]
+# Documented on every route: the statuses any route may answer with, all `{"detail": ...}`.
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorDetail, "description": "The input cannot be used (says why)"},
+    404: {"model": ErrorDetail, "description": "No such source, entity or report"},
+    413: {"model": ErrorDetail, "description": "The upload is over a size or row limit"},
+    422: {"model": ErrorDetail, "description": "The request does not have the documented shape"},
+}
 
 
-def _status_for(exc: ScreeningError) -> int:
+def status_for(exc: ScreeningError) -> int:
     for cls, status in _STATUS:
         if isinstance(exc, cls):
             return status
@@ -38,19 +51,39 @@ def _status_for(exc: ScreeningError) -> int:
 
 async def _screening_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ScreeningError)
-    return JSONResponse(status_code=_status_for(exc), content={"detail": exc.detail})
+    return JSONResponse(status_code=status_for(exc), content={"detail": exc.detail})
 
 
-def create_app() -> FastAPI:
-    app = FastAPI(
+def _where(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(p) for p in loc) or "request"
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    """FastAPI answers a list of problems; the contract is one sentence. Each problem names the
+    field (`body.threshold`, `query.format`) and what is wrong, without echoing the value."""
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        f"{_where(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in exc.errors()
+    ]
+    return JSONResponse(status_code=422, content={"detail": "; ".join(problems[:20])})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    # Swagger UI and ReDoc assets are served by the app itself (no CDN): /docs works offline.
+    app = FastAPIOffline(
         title="screening",
         version=__version__,
         description=(
             "Screen vendors, makers and device inventories against public restricted-party lists. "
-            "No authentication yet: it listens on localhost by default."
+            "No authentication yet: it listens on localhost by default. Every error is "
+            '`{"detail": "<sentence>"}`.'
         ),
+        responses=ERROR_RESPONSES,
     )
+    chosen = settings or get_settings()
+    app.add_middleware(Guard, allowed_hosts=chosen.hosts(), max_body=chosen.max_upload_bytes)
     app.add_exception_handler(ScreeningError, _screening_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:

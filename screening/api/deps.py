@@ -1,4 +1,5 @@
-"""Request dependencies: settings and a DB session, as `Annotated` types tests can override."""
+"""Request dependencies: settings and the service for one request, as `Annotated` types that
+tests can override (`app.dependency_overrides[settings_dep] = ...`)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,8 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends
-from sqlmodel import Session
 
-from ..db import engine_for
-from ..settings import Settings, get_settings
+from ..service import Screening, Settings, get_settings, open_screening
 
 
 def settings_dep() -> Settings:
@@ -19,9 +18,9 @@ def settings_dep() -> Settings:
 SettingsDep = Annotated[Settings, Depends(settings_dep)]
 
 
-def session_dep(settings: SettingsDep) -> Iterator[Session]:
-    with Session(engine_for(settings.resolved_database_url()), expire_on_commit=False) as session:
-        yield session
+def screening_dep(settings: SettingsDep) -> Iterator[Screening]:
+    with open_screening(settings) as svc:
+        yield svc
 
 
-SessionDep = Annotated[Session, Depends(session_dep)]
+ScreeningDep = Annotated[Screening, Depends(screening_dep)]

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from fastapi import Request, UploadFile
 
-from ..errors import InputError
-
-
-class UploadTooLarge(InputError):
-    """The upload is over the size limit (HTTP 413)."""
+from ..errors import InputError, TooLargeError
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise UploadTooLarge(f"upload of {declared} bytes is over the {limit}-byte limit")
+        raise TooLargeError(f"upload of {declared} bytes is over the {limit}-byte limit")
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise UploadTooLarge(f"upload is over the {limit}-byte limit")
+            raise TooLargeError(f"upload is over the {limit}-byte limit")
         chunks.append(chunk)
     body = b"".join(chunks)
     if not body.strip():
         raise InputError("the upload is empty")
     return body
+
+
+async def read_upload(upload: UploadFile, limit: int) -> tuple[bytes, str]:
+    """A multipart file's bytes and name, refused past `limit` bytes."""
+    name = upload.filename or "upload"
+    chunks, size = [], 0
+    while chunk := await upload.read(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise TooLargeError(f"{name}: upload is over the {limit}-byte limit")
+        chunks.append(chunk)
+    return b"".join(chunks), name

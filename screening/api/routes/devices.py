@@ -2,82 +2,80 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from ... import reportstore
-from ...errors import InputError
-from ..deps import SessionDep, SettingsDep
-from ..uploads import UploadTooLarge
+from ...schemas.reports import InventoryReport, OrderReport
+from ...service import RENDERERS
+from ..deps import ScreeningDep, SettingsDep
+from ..uploads import read_upload
 
 router = APIRouter(prefix="/v1", tags=["devices"])
 
 
-async def _read(upload: UploadFile, limit: int) -> tuple[bytes, str]:
-    name = upload.filename or "upload"
-    chunks, size = [], 0
-    while chunk := await upload.read(1 << 16):
-        size += len(chunk)
-        if size > limit:
-            raise UploadTooLarge(f"{name}: upload is over the {limit}-byte limit")
-        chunks.append(chunk)
-    return b"".join(chunks), name
-
-
-@router.post("/inventories")
+@router.post("/inventories", response_model=InventoryReport)
 async def upload_inventory(
-    session: SessionDep,
+    svc: ScreeningDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="CSV, XLSX or JSON inventory")],
     profile: Annotated[str, Form()] = "default",
-) -> dict[str, Any]:
+) -> InventoryReport:
     """Upload a device inventory: every device is identified and scored under `profile`; the
     report is stored (with the list versions used) and returned with its `id`. A file that
     cannot be read at all (wrong type, too large, no recognisable columns) is refused with a
     clear error and nothing is stored; unreadable rows are listed in `errors`."""
-    data, name = await _read(file, settings.max_upload_bytes)
-    return reportstore.score_upload(session, settings, data, name, profile, "inventory", store=True)
+    data, name = await read_upload(file, settings.max_upload_bytes)
+    report = await run_in_threadpool(svc.score_upload, data, name, "inventory", profile, store=True)
+    assert isinstance(report, InventoryReport)
+    return report
 
 
-@router.get("/inventories/{report_id}")
-def get_inventory(report_id: str, session: SessionDep) -> dict[str, Any]:
+@router.get("/inventories/{report_id}", response_model=InventoryReport)
+def get_inventory(report_id: str, svc: ScreeningDep) -> InventoryReport:
     """A stored inventory report, as it was scored (with the snapshot versions used)."""
-    row = reportstore.get_report(session, report_id)
-    return {"id": row.id, "created_at": row.created_at.isoformat(), **row.report}
+    report = svc.report(report_id)
+    assert isinstance(report, InventoryReport)
+    return report
 
 
-@router.get("/inventories/{report_id}/report", response_model=None)
+@router.get(
+    "/inventories/{report_id}/report",
+    response_model=InventoryReport,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+            "description": "The report as JSON, CSV or HTML (`format`).",
+        }
+    },
+)
 def inventory_report(
     report_id: str,
-    session: SessionDep,
+    svc: ScreeningDep,
     format: Annotated[str, Query(pattern="^(json|csv|html)$")] = "json",
-) -> Any:
+) -> Response:
     """A stored report as JSON, CSV (one row per device; formula cells neutralised) or a
     self-contained HTML page with a per-site chart of tiers."""
-    from ...reports import csv as csv_report
-    from ...reports import html as html_report
-
-    row = reportstore.get_report(session, report_id)
-    if format == "json":
-        return {"id": row.id, **row.report}
-    if format == "csv":
-        return PlainTextResponse(csv_report.render(row.report, row.kind), media_type="text/csv")
-    return HTMLResponse(html_report.render(row.report, row.kind))
+    renderer = RENDERERS[format]
+    return Response(renderer.render(svc.report(report_id)), media_type=renderer.media_type)
 
 
-@router.post("/purchase-orders/check")
+@router.post("/purchase-orders/check", response_model=OrderReport)
 async def check_purchase_order(
-    session: SessionDep,
+    svc: ScreeningDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="CSV, XLSX, JSON or YAML order or quote")],
     profile: Annotated[str, Form()] = "default",
-) -> dict[str, Any]:
+) -> OrderReport:
     """Check a purchase order or quote before it is signed: each line item is identified (a
     part number alone is enough) and scored, and each vendor is screened against every list
     (`vendor_matches`). Nothing is stored."""
-    data, name = await _read(file, settings.max_upload_bytes)
-    if not data:
-        raise InputError(f"{name}: the upload is empty")
-    return reportstore.score_upload(session, settings, data, name, profile, "po", store=False)
+    data, name = await read_upload(file, settings.max_upload_bytes)
+    report = await run_in_threadpool(svc.score_upload, data, name, "po", profile, store=False)
+    assert isinstance(report, OrderReport)
+    return report

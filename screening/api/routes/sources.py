@@ -1,60 +1,62 @@
-"""Sources, snapshots and entities."""
+"""Sources, snapshots, entities, diffs and custom lists."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 
-from ... import services, userlists
-from ..deps import SessionDep, SettingsDep
+from ...schemas.sources import Diff, Entity, RefreshOutcome, SnapshotInfo, SourceSummary
+from ..deps import ScreeningDep, SettingsDep
 from ..uploads import read_limited
 
 router = APIRouter(prefix="/v1", tags=["lists"])
 
 
-@router.get("/sources")
-def list_sources(session: SessionDep) -> list[dict[str, Any]]:
+@router.get("/sources", response_model=list[SourceSummary])
+def list_sources(svc: ScreeningDep) -> list[SourceSummary]:
     """Every source with its active version, publisher's date, entity count and status
     (`ok`, `refresh_failed` with `last_error`, or `no_data`)."""
-    return [services.summary_dict(s) for s in services.list_sources(session)]
+    return svc.sources()
 
 
-@router.get("/sources/{source_id}/snapshots")
-def list_snapshots(source_id: str, session: SessionDep) -> list[dict[str, Any]]:
+@router.get("/sources/{source_id}/snapshots", response_model=list[SnapshotInfo])
+def list_snapshots(source_id: str, svc: ScreeningDep) -> list[SnapshotInfo]:
     """Every stored snapshot and failed refresh attempt of one source, newest first."""
-    return services.list_snapshots(session, source_id)
+    return svc.snapshots(source_id)
 
 
-@router.get("/entities/{entity_id:path}")
-def get_entity(entity_id: str, session: SessionDep) -> dict[str, Any]:
+@router.get("/entities/{entity_id:path}", response_model=Entity)
+def get_entity(entity_id: str, svc: ScreeningDep) -> Entity:
     """One listed entity (id `<source>:<local id>`) with its names, identifiers and provenance."""
-    return services.get_entity(session, entity_id)
+    return svc.entity(entity_id)
 
 
-@router.get("/sources/{source_id}/diff")
+@router.get("/sources/{source_id}/diff", response_model=Diff)
 def get_diff(
     source_id: str,
-    session: SessionDep,
+    svc: ScreeningDep,
     from_: Annotated[str | None, Query(alias="from", description="Older version")] = None,
     to: Annotated[str | None, Query(description="Newer version")] = None,
-) -> dict[str, Any]:
+) -> Diff:
     """Entities added, removed and changed (field by field) between two versions of a source;
     by default the active version against the one before it."""
-    return userlists.diff(session, source_id, from_, to)
+    return svc.diff(source_id, from_, to)
 
 
-@router.post("/custom-lists/{name}")
+@router.post("/custom-lists/{name}", response_model=RefreshOutcome)
 async def upload_custom_list(
     name: str,
     request: Request,
-    session: SessionDep,
+    svc: ScreeningDep,
     settings: SettingsDep,
     force: bool = False,
-) -> dict[str, Any]:
-    """Upload an in-house list (CSV body: header `name` and optional `aliases` (`;`-separated),
-    `country`, `reason`, `id`) as a new version of `custom:<name>`. Bad rows are reported
-    with row, line and field, and nothing is stored; a large shrink needs `force=true`."""
+) -> RefreshOutcome:
+    """Upload an in-house denied-party list (CSV body: header `name` and optional `aliases`
+    (`;`-separated), `country`, `reason`, `id`) as a new version of `custom:<name>`. Bad rows
+    are reported with row, line and field, and nothing is stored; a large shrink needs
+    `force=true` (a refused shrink answers 409)."""
     data = await read_limited(request, settings.max_upload_bytes)
-    out = userlists.add_custom(session, settings, name, data, f"upload:{name}", force=force)
-    return services.outcome_dict(out)
+    # Parsing and storing are blocking work: off the event loop, so other requests carry on.
+    return await run_in_threadpool(svc.add_custom_list, name, data, f"upload:{name}", force=force)
