@@ -1,14 +1,24 @@
-"""What every renderer shares: the tiers and their order, the report's kind (inventory or
-purchase order), how an item is named, and evidence written as one line of text."""
+"""What every renderer shares: the tiers in severity order, a report's items, how an item is
+named, evidence and vendor matches written as one line of text, and counts in words."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
 
-Kind = Literal["inventory", "po"]
-# Most severe first; `unknown` (nothing to identify the device by) ranks lowest.
-TIERS: tuple[str, ...] = ("prohibited", "high", "medium", "low", "none", "unknown")
+from ..schemas.reports import (
+    DeviceItem,
+    Evidence,
+    InventoryReport,
+    OrderItem,
+    OrderReport,
+    ReportKind,
+    VendorMatch,
+)
+from ..scoring.tiers import TIERS
+
+Report = InventoryReport | OrderReport
+# Severity for sorting and thresholds, from scoring's one list (most severe first), so that
+# `unknown` (nothing to identify the device by) ranks lowest: prohibited 5 ... unknown 0.
 RANK: Mapping[str, int] = {t: len(TIERS) - 1 - i for i, t in enumerate(TIERS)}
 # Evidence entries in one text cell are separated by this (findings often contain ";").
 EVIDENCE_SEPARATOR = " | "
@@ -24,41 +34,13 @@ def at_or_above(tier: object, threshold: str) -> bool:
     return rank(tier) >= RANK[threshold]
 
 
-def check_tier(tier: str, what: str = "fail_on") -> str:
-    """`tier` when it is one, else ValueError naming the choices."""
-    if tier not in RANK:
-        raise ValueError(f"{what} {tier!r}: use one of {', '.join(TIERS)}")
-    return tier
-
-
-def kind_of(report: Mapping[str, Any], kind: str | None = None) -> Kind:
-    """`po` for a report with `items`, `inventory` for one with `devices` (or as told)."""
-    if kind in ("inventory", "po"):
-        return "po" if kind == "po" else "inventory"
-    if kind is not None:
-        raise ValueError(f"kind {kind!r}: use 'inventory' or 'po'")
-    if "items" in report:
-        return "po"
-    if "devices" in report:
-        return "inventory"
-    raise ValueError("a report has `devices` (inventory) or `items` (purchase order)")
-
-
-def noun(kind: Kind) -> str:
+def noun(kind: ReportKind) -> str:
     return "items" if kind == "po" else "devices"
 
 
-def group_key(kind: Kind) -> str:
-    """The per-group field: `vendor` for purchase orders, `site` for inventories."""
-    return "vendor" if kind == "po" else "site"
-
-
-def groups_key(kind: Kind) -> str:
-    return "vendors" if kind == "po" else "sites"
-
-
-def items_of(report: Mapping[str, Any], kind: Kind | None = None) -> list[Mapping[str, Any]]:
-    return list(report.get(noun(kind or kind_of(report))) or [])
+def items_of(report: Report) -> Sequence[DeviceItem]:
+    """The report's devices (inventory) or order lines (purchase order)."""
+    return report.items if report.kind == "po" else report.devices
 
 
 def cell(value: object) -> str:
@@ -70,61 +52,64 @@ def cell(value: object) -> str:
     return str(value)
 
 
-def evidence_text(ev: Mapping[str, Any]) -> str:
-    """`signal value: finding (source; weight N)` on one line."""
-    head = " ".join(x for x in (cell(ev.get("signal")), cell(ev.get("value"))) if x)
-    tail = "; ".join(
-        x
-        for x in (
-            cell(ev.get("source")),
-            f"weight {ev['weight']}" if ev.get("weight") is not None else "",
-        )
-        if x
-    )
-    text = f"{head}: {cell(ev.get('finding'))}" if head else cell(ev.get("finding"))
-    return one_line(f"{text} ({tail})" if tail else text)
-
-
-def evidence_joined(evidence: Iterable[Mapping[str, Any]]) -> str:
-    return EVIDENCE_SEPARATOR.join(evidence_text(ev) for ev in evidence)
-
-
-def match_text(match: Mapping[str, Any]) -> str:
-    """A vendor match: `matched name [entity id] score 0.9731`."""
-    score = match.get("score")
-    shown = f" score {score:.4f}" if isinstance(score, int | float) else ""
-    return one_line(f"{cell(match.get('matched_name'))} [{cell(match.get('entity_id'))}]{shown}")
-
-
-def matches_joined(matches: Iterable[Mapping[str, Any]]) -> str:
-    return EVIDENCE_SEPARATOR.join(match_text(m) for m in matches)
-
-
 def one_line(text: str) -> str:
     """Every run of whitespace (newlines, tabs) made one space."""
     return " ".join(text.split())
 
 
-def item_label(item: Mapping[str, Any], kind: Kind) -> str:
+def evidence_text(ev: Evidence) -> str:
+    """`signal value: finding (source; weight N)` on one line."""
+    head = " ".join(x for x in (cell(ev.signal), cell(ev.value)) if x)
+    weight = f"weight {ev.weight}" if ev.weight is not None else ""
+    tail = "; ".join(x for x in (cell(ev.source), weight) if x)
+    text = f"{head}: {cell(ev.finding)}" if head else cell(ev.finding)
+    return one_line(f"{text} ({tail})" if tail else text)
+
+
+def evidence_joined(evidence: Iterable[Evidence]) -> str:
+    return EVIDENCE_SEPARATOR.join(evidence_text(ev) for ev in evidence)
+
+
+def match_text(match: VendorMatch) -> str:
+    """A vendor match: `matched name [entity id] score 0.9731`."""
+    return one_line(f"{match.matched_name} [{match.entity_id}] score {match.score:.4f}")
+
+
+def matches_joined(matches: Iterable[VendorMatch]) -> str:
+    return EVIDENCE_SEPARATOR.join(match_text(m) for m in matches)
+
+
+def item_label(item: DeviceItem) -> str:
     """How an item is named: make and model (or part number, or description), then the
     vendor for an order line or the asset id for a device."""
-    what = [cell(item.get("declared_make") or item.get("manufacturer"))]
-    if kind == "po":
-        part = item.get("part_number") or item.get("model") or item.get("description")
-        what.append(cell(part))
-        label = " ".join(x for x in what if x) or "(no make or part)"
-        vendor = cell(item.get("vendor"))
+    if isinstance(item, OrderItem):
+        part = item.part_number or item.model or item.description
+        label = " ".join(
+            x for x in (cell(item.declared_make or item.manufacturer), cell(part)) if x
+        )
+        label = label or "(no make or part)"
+        vendor = cell(item.vendor)
         return one_line(f"{label} from {vendor}" if vendor else label)
-    what.append(cell(item.get("model")))
-    label = " ".join(x for x in what if x) or "(no make or model)"
-    asset = cell(item.get("asset_id"))
+    label = " ".join(x for x in (cell(item.declared_make), cell(item.model)) if x)
+    label = label or "(no make or model)"
+    asset = cell(item.asset_id)
     return one_line(f"{asset}: {label}" if asset else label)
 
 
-def tier_counts(items: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+def tier_counts(items: Iterable[DeviceItem]) -> dict[str, int]:
     """Items per tier, every tier present (0 when none)."""
-    counts = dict.fromkeys(TIERS, 0)
+    counts: dict[str, int] = dict.fromkeys(TIERS, 0)
     for it in items:
-        tier = str(it.get("tier"))
-        counts[tier] = counts.get(tier, 0) + 1
+        counts[it.tier] = counts.get(it.tier, 0) + 1
     return counts
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """`1 item`, `2 items`: a count with its noun."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
+def items_and_findings(items: int, findings: int, adjective: str = "") -> str:
+    """`2 failing items (5 findings)`: items counted as items, their findings as findings."""
+    what = f"{adjective} item" if adjective else "item"
+    return f"{counted(items, what)} ({counted(findings, 'finding')})"

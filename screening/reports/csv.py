@@ -11,10 +11,10 @@ carriage return: OWASP's "CSV injection" list) gets a leading `'`. Numbers and b
 produce are written as they are. Rows end in CRLF (RFC 4180); the caller opens its file with
 `newline=""`.
 
-Streaming: `stream(pairs, kind)` takes the `("item", dict)` / `("error", dict)` pairs that
-`devicerisk.score_rows` yields and yields the header, then one line per pair, so a file of a
-million rows is written as it is scored. `csv_header`, `csv_row` and `csv_error_row` are the
-same pieces one at a time; `render(report)` writes a whole report dict.
+Streaming: `stream(entries, kind)` takes the scored items and unreadable rows (`RowError`) as
+the service yields them and yields the header, then one line per entry, so a file of a million
+rows is written as it is scored. `csv_header`, `csv_row` and `csv_error_row` are the same
+pieces one at a time; `render(report)` writes a whole report.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
 
-from .common import Kind, cell, evidence_joined, kind_of, matches_joined, noun
+from ..schemas.reports import DeviceItem, OrderItem, ReportKind, RowError
+from .common import Report, cell, evidence_joined, items_of, matches_joined
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _INVENTORY = (
@@ -68,7 +68,7 @@ _PO = (
     "evidence",
     "error",
 )
-COLUMNS: Mapping[Kind, tuple[str, ...]] = {"inventory": _INVENTORY, "po": _PO}
+COLUMNS: Mapping[ReportKind, tuple[str, ...]] = {"inventory": _INVENTORY, "po": _PO}
 
 
 def neutralise(value: object) -> str:
@@ -85,80 +85,94 @@ def _line(values: Iterable[object]) -> str:
     return buf.getvalue()
 
 
-def csv_header(kind: Kind) -> str:
+Entry = DeviceItem | RowError
+
+
+def csv_header(kind: ReportKind) -> str:
     """The header line (with its CRLF)."""
     return _line(COLUMNS[kind])
 
 
 _DEVICE_PART = _INVENTORY.index("family")
-_suffixes: dict[int, tuple[object, str]] = {}
+_SUFFIX_FIELDS = _INVENTORY[_DEVICE_PART:]
+_suffixes: dict[tuple[object, ...], tuple[list[object], str]] = {}
 
 
-def _device_suffix(item: Mapping[str, Any]) -> str:
+def _device_suffix(item: DeviceItem) -> str:
     """The inventory columns from `family` on, encoded once per scored device: rows of one
-    device model share their evidence list (the scorer memoises it), so the long evidence
-    text is joined and quoted once, not per row. Keyed by the list's identity, which the
-    entry keeps alive so the id cannot be reused meanwhile."""
-    evidence = item.get("evidence")
-    hit = _suffixes.get(id(evidence))
-    if hit is not None and hit[0] is evidence:
+    device model share their evidence entries (the scorer memoises them), so the long
+    evidence text is joined and quoted once, not per row. Keyed by the entries' identities
+    and the other fields' values; the cache keeps the entries alive so an id cannot be
+    reused meanwhile."""
+    rules = tuple(item.rules_fired)
+    key = (
+        item.family,
+        item.family_confidence,
+        item.tier,
+        item.score,
+        item.relabel_suspected,
+        rules,
+        *map(id, item.evidence),
+    )
+    hit = _suffixes.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], item.evidence, strict=True)):
         return hit[1]
-    values: dict[str, object] = {k: item.get(k) for k in _INVENTORY[_DEVICE_PART:]}
-    values["rules_fired"] = ";".join(str(r) for r in item.get("rules_fired") or ())
-    values["evidence"] = evidence_joined(evidence or ())
+    values: dict[str, object] = {k: getattr(item, k) for k in _SUFFIX_FIELDS[:-3]}
+    values["rules_fired"] = ";".join(rules)
+    values["evidence"] = evidence_joined(item.evidence)
     values["error"] = None
-    text = _line(values[k] for k in _INVENTORY[_DEVICE_PART:])
+    text = _line(values[k] for k in _SUFFIX_FIELDS)
     if len(_suffixes) > 4096:
         _suffixes.clear()
-    _suffixes[id(evidence)] = (evidence, text)
+    _suffixes[key] = (list(item.evidence), text)
     return text
 
 
-def csv_row(item: Mapping[str, Any], kind: Kind) -> str:
-    """One scored device or item as a CSV line."""
+def csv_row(item: DeviceItem, kind: ReportKind) -> str:
+    """One scored device (inventory) or order line (`po`, an `OrderItem`) as a CSV line."""
     if kind == "inventory":
-        head = _line(item.get(k) for k in _INVENTORY[:_DEVICE_PART])
+        head = _line(getattr(item, k) for k in _INVENTORY[:_DEVICE_PART])
         return head[:-2] + "," + _device_suffix(item)
-    values: dict[str, object] = {k: item.get(k) for k in COLUMNS[kind]}
-    values["rules_fired"] = ";".join(str(r) for r in item.get("rules_fired") or ())
-    values["evidence"] = evidence_joined(item.get("evidence") or ())
-    values["vendor_matches"] = matches_joined(item.get("vendor_matches") or ())
+    if not isinstance(item, OrderItem):
+        raise ValueError(f"a purchase-order row needs an OrderItem, got {type(item).__name__}")
+    values: dict[str, object] = {k: getattr(item, k, None) for k in COLUMNS[kind]}
+    values["rules_fired"] = ";".join(item.rules_fired)
+    values["evidence"] = evidence_joined(item.evidence)
+    values["vendor_matches"] = matches_joined(item.vendor_matches)
     values["error"] = None
     return _line(values[k] for k in COLUMNS[kind])
 
 
-def csv_error_row(error: Mapping[str, Any], kind: Kind) -> str:
+def csv_error_row(error: RowError, kind: ReportKind) -> str:
     """A row that could not be read: row, line and `error` = `field: message`."""
     values: dict[str, object] = dict.fromkeys(COLUMNS[kind])
-    values["row"] = error.get("row")
-    values["line"] = error.get("line")
-    values["error"] = f"{cell(error.get('field'))}: {cell(error.get('message'))}"
+    values["row"] = error.row
+    values["line"] = error.line
+    values["error"] = f"{cell(error.field)}: {cell(error.message)}"
     return _line(values[k] for k in COLUMNS[kind])
 
 
-def stream(pairs: Iterable[tuple[str, Mapping[str, Any]]], kind: str) -> Iterator[str]:
-    """The header, then one line per `("item", dict)` or `("error", dict)` pair, lazily."""
-    chosen: Kind = "po" if kind == "po" else "inventory"
+def stream(entries: Iterable[Entry], kind: str) -> Iterator[str]:
+    """The header, then one line per scored item or unreadable row (`RowError`), lazily."""
     if kind not in ("po", "inventory"):
         raise ValueError(f"kind {kind!r}: use 'inventory' or 'po'")
+    chosen: ReportKind = "po" if kind == "po" else "inventory"
     yield csv_header(chosen)
-    for what, data in pairs:
-        if what == "item":
-            yield csv_row(data, chosen)
-        elif what == "error":
-            yield csv_error_row(data, chosen)
+    for entry in entries:
+        if isinstance(entry, DeviceItem):
+            yield csv_row(entry, chosen)
+        elif isinstance(entry, RowError):
+            yield csv_error_row(entry, chosen)
         else:
-            raise ValueError(f"expected ('item' | 'error', dict), got {what!r}")
+            raise ValueError(f"expected an item or a RowError, got {type(entry).__name__}")
 
 
-def _row_order(entry: tuple[str, Mapping[str, Any]]) -> tuple[int, int]:
-    row = entry[1].get("row")
-    return (row if isinstance(row, int) else 1 << 62, 0 if entry[0] == "error" else 1)
+def _row_order(entry: Entry) -> tuple[int, int]:
+    row = entry.row
+    return (row if row is not None else 1 << 62, 0 if isinstance(entry, RowError) else 1)
 
 
-def render(report: Mapping[str, Any], kind: str | None = None) -> str:
-    """A whole report dict as CSV text: items and unreadable rows together, in row order."""
-    chosen = kind_of(report, kind)
-    pairs = [("item", it) for it in report.get(noun(chosen)) or ()]
-    pairs += [("error", e) for e in report.get("errors") or ()]
-    return "".join(stream(sorted(pairs, key=_row_order), chosen))
+def render(report: Report) -> str:
+    """A whole report as CSV text: items and unreadable rows together, in row order."""
+    entries: list[Entry] = [*items_of(report), *report.errors]
+    return "".join(stream(sorted(entries, key=_row_order), report.kind))

@@ -16,21 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
-from typing import Any
 
-from .common import (
-    TIERS,
-    Kind,
-    cell,
-    group_key,
-    groups_key,
-    items_of,
-    kind_of,
-    match_text,
-    noun,
-    rank,
-    tier_counts,
-)
+from ..schemas.reports import DeviceItem, OrderItem, ReportKind
+from ..scoring.tiers import TIERS
+from .common import Report, cell, items_of, match_text, noun, rank, tier_counts
 
 COLOURS: Mapping[str, str] = {
     "prohibited": "#7f1d1d",
@@ -78,11 +67,11 @@ def _table(head: Sequence[str], rows: Sequence[str], table_id: str) -> str:
     return f'<table id="{table_id}"><thead><tr>{ths}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _summary(report: Mapping[str, Any], kind: Kind) -> str:
-    items = items_of(report, kind)
+def _summary(report: Report) -> str:
+    kind = report.kind
+    items = items_of(report)
     counts = tier_counts(items)
-    summary = report.get("summary") or {}
-    families = summary.get("by_family") or {}
+    families = report.summary.by_family
     tier_rows = [
         f'<tr class="summary-tier" data-tier="{t}"><td>{_badge(t)}</td>'
         f'<td class="num">{counts[t]}</td></tr>'
@@ -92,7 +81,7 @@ def _summary(report: Mapping[str, Any], kind: Kind) -> str:
         f'<tr class="summary-family"><td>{esc(f)}</td><td class="num">{esc(n)}</td></tr>'
         for f, n in sorted(families.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))
     ]
-    errors = len(report.get("errors") or [])
+    errors = len(report.errors)
     parts = [
         '<section id="summary"><h2>Summary</h2>',
         f"<p>{len(items)} {noun(kind)} scored; {errors} row(s) could not be read "
@@ -105,31 +94,29 @@ def _summary(report: Mapping[str, Any], kind: Kind) -> str:
     return "".join(parts)
 
 
-def _groups(report: Mapping[str, Any], kind: Kind) -> list[tuple[str, dict[str, int]]]:
-    """(group, tier counts) from the report's `sites`/`vendors`, else from its items."""
-    listed = report.get(groups_key(kind))
-    out: list[tuple[str, dict[str, int]]] = []
-    if listed is not None:
-        for g in listed:
-            by_tier = {str(t): int(n) for t, n in (g.get("by_tier") or {}).items()}
-            out.append((cell(g.get(group_key(kind))), by_tier))
+def _group_key(kind: ReportKind) -> str:
+    """The per-group field: `vendor` for purchase orders, `site` for inventories."""
+    return "vendor" if kind == "po" else "site"
+
+
+def _groups(report: Report) -> list[tuple[str, dict[str, int]]]:
+    """(group, tier counts) from the report's `sites` or `vendors`, worst first."""
+    if report.kind == "po":
+        out = [(g.vendor, dict(g.by_tier)) for g in report.vendors]
     else:
-        found: dict[str, dict[str, int]] = {}
-        for it in items_of(report, kind):
-            counts = found.setdefault(cell(it.get(group_key(kind))), {})
-            counts[cell(it.get("tier"))] = counts.get(cell(it.get("tier")), 0) + 1
-        out = sorted(found.items())
+        out = [(g.site, dict(g.by_tier)) for g in report.sites]
     return sorted(out, key=lambda g: (*(-g[1].get(t, 0) for t in TIERS), g[0]))
 
 
-def chart(report: Mapping[str, Any], kind: Kind, max_groups: int = 40) -> str:
+def chart(report: Report, max_groups: int = 40) -> str:
     """The stacked bar chart of tiers per site (inventory) or vendor (PO), as inline SVG."""
-    groups = _groups(report, kind)
+    kind = report.kind
+    groups = _groups(report)
     shown = groups[:max_groups]
     label_w, bar_w, row_h, top = 220, 480, 22, 8
     most = max((sum(c.values()) for _, c in shown), default=0) or 1
     height = top + row_h * len(shown) + 34
-    what = group_key(kind)
+    what = _group_key(kind)
     parts = [
         f'<svg id="tier-chart" role="img" width="{label_w + bar_w + 60}" height="{height}" '
         f'viewBox="0 0 {label_w + bar_w + 60} {height}" aria-labelledby="tier-chart-title">',
@@ -170,94 +157,83 @@ def chart(report: Mapping[str, Any], kind: Kind, max_groups: int = 40) -> str:
     return f'<section id="chart"><h2>Risk tiers per {what}</h2>{"".join(parts)}{note}</section>'
 
 
-def _evidence(item: Mapping[str, Any]) -> str:
+def _evidence(item: DeviceItem) -> str:
     lis = []
-    for ev in item.get("evidence") or ():
-        weight = f"; weight {esc(ev.get('weight'))}" if ev.get("weight") is not None else ""
+    for ev in item.evidence:
+        weight = f"; weight {esc(ev.weight)}" if ev.weight is not None else ""
         lis.append(
-            f'<li><span class="signal">{esc(ev.get("signal"))}</span> '
-            f"<code>{esc(ev.get('value'))}</code>: {esc(ev.get('finding'))} "
-            f'<span class="source">({esc(ev.get("source"))}{weight})</span></li>'
+            f'<li><span class="signal">{esc(ev.signal)}</span> '
+            f"<code>{esc(ev.value)}</code>: {esc(ev.finding)} "
+            f'<span class="source">({esc(ev.source)}{weight})</span></li>'
         )
     return f'<ul class="evidence">{"".join(lis)}</ul>' if lis else ""
 
 
-def _item_row(item: Mapping[str, Any], kind: Kind) -> str:
-    tier = cell(item.get("tier"))
+def _item_row(item: DeviceItem) -> str:
+    tier = item.tier
     css = tier if tier in COLOURS else "unknown"
-    fam = cell(item.get("family"))
-    conf = cell(item.get("family_confidence"))
+    fam = cell(item.family)
+    conf = cell(item.family_confidence)
     family = f"{esc(fam)} ({esc(conf)})" if fam and conf else esc(fam)
-    relabel = "suspected" if item.get("relabel_suspected") else ""
-    if kind == "po":
-        matches = "<br>".join(esc(match_text(m)) for m in item.get("vendor_matches") or ())
+    relabel = "suspected" if item.relabel_suspected else ""
+    if isinstance(item, OrderItem):
+        matches = "<br>".join(esc(match_text(m)) for m in item.vendor_matches)
         cells = [
-            esc(item.get("vendor")),
-            esc(item.get("declared_make") or item.get("manufacturer")),
-            esc(item.get("part_number") or item.get("model")),
-            esc(item.get("description")),
-            f'<td class="num">{esc(item.get("quantity"))}</td>',
+            esc(item.vendor),
+            esc(item.declared_make or item.manufacturer),
+            esc(item.part_number or item.model),
+            esc(item.description),
+            f'<td class="num">{esc(item.quantity)}</td>',
         ]
         tail = [matches]
     else:
-        cells = [
-            esc(item.get("asset_id")),
-            esc(item.get("site")),
-            esc(item.get("declared_make")),
-            esc(item.get("model")),
-        ]
+        cells = [esc(item.asset_id), esc(item.site), esc(item.declared_make), esc(item.model)]
         tail = []
     tds = [
-        f'<td class="num">{esc(item.get("row"))}</td>',
-        f'<td class="num">{esc(item.get("line"))}</td>',
+        f'<td class="num">{esc(item.row)}</td>',
+        f'<td class="num">{esc(item.line)}</td>',
         *(c if c.startswith("<td") else f"<td>{c}</td>" for c in cells),
         f"<td>{family}</td>",
         f"<td>{_badge(tier)}</td>",
-        f'<td class="num">{esc(item.get("score"))}</td>',
+        f'<td class="num">{esc(item.score)}</td>',
         f"<td>{relabel}</td>",
         *(f"<td>{c}</td>" for c in tail),
         f'<td class="evidence">{_evidence(item)}</td>',
     ]
-    return f'<tr class="item tier-{css}" data-row="{esc(item.get("row"))}">{"".join(tds)}</tr>'
+    return f'<tr class="item tier-{css}" data-row="{esc(item.row)}">{"".join(tds)}</tr>'
 
 
-def _findings(report: Mapping[str, Any], kind: Kind) -> str:
-    items = sorted(
-        items_of(report, kind),
-        key=lambda it: (
-            -rank(it.get("tier")),
-            it.get("row") if isinstance(it.get("row"), int) else 0,
-        ),
-    )
+def _findings(report: Report) -> str:
+    kind = report.kind
+    items = sorted(items_of(report), key=lambda it: (-rank(it.tier), it.row))
     if kind == "po":
         head = ["Row", "Line", "Vendor", "Make", "Part / model", "Description", "Qty"]
         head += ["Family", "Tier", "Score", "Relabel", "Vendor matches", "Evidence"]
     else:
         head = ["Row", "Line", "Asset", "Site", "Make", "Model", "Family", "Tier", "Score"]
         head += ["Relabel", "Evidence"]
-    rows = [_item_row(it, kind) for it in items]
+    rows = [_item_row(it) for it in items]
     return (
         f'<section id="findings-section"><h2>{noun(kind).capitalize()}, worst first</h2>'
         f"{_table(head, rows, 'findings')}</section>"
     )
 
 
-def _errors(report: Mapping[str, Any]) -> str:
-    errors = list(report.get("errors") or [])
+def _errors(report: Report) -> str:
     rows = [
-        f'<tr class="row-error"><td class="num">{esc(e.get("row"))}</td>'
-        f'<td class="num">{esc(e.get("line"))}</td><td>{esc(e.get("field"))}</td>'
-        f"<td>{esc(e.get('message'))}</td></tr>"
-        for e in errors
+        f'<tr class="row-error"><td class="num">{esc(e.row)}</td>'
+        f'<td class="num">{esc(e.line)}</td><td>{esc(e.field)}</td>'
+        f"<td>{esc(e.message)}</td></tr>"
+        for e in report.errors
     ]
     body = _table(["Row", "Line", "Field", "Message"], rows, "errors") if rows else "<p>None.</p>"
     return f'<section id="errors-section"><h2>Rows not read ({len(rows)})</h2>{body}</section>'
 
 
-def _snapshots(report: Mapping[str, Any]) -> str:
-    versions: Mapping[str, Any] = report.get("snapshots") or {}
-    dates: Mapping[str, Any] = report.get("snapshot_dates") or {}
-    required = [str(s) for s in report.get("required_sources") or ()]
+def _snapshots(report: Report) -> str:
+    versions = report.snapshots
+    dates = report.snapshot_dates
+    required = report.required_sources
     rows = []
     for source in sorted(set(versions) | set(required)):
         need = "yes" if source in required else ""
@@ -274,12 +250,10 @@ def _snapshots(report: Mapping[str, Any]) -> str:
     return f'<section id="snapshots-section"><h2>Lists used</h2>{table}</section>'
 
 
-def render(report: Mapping[str, Any], kind: str | None = None, max_groups: int = 40) -> str:
+def render(report: Report, max_groups: int = 40) -> str:
     """The whole page as text."""
-    chosen = kind_of(report, kind)
-    title = "Purchase-order risk report" if chosen == "po" else "Inventory risk report"
-    facts = [("Profile", report.get("profile")), ("File", report.get("file"))]
-    facts.append(("Generated", report.get("generated_at")))
+    title = "Purchase-order risk report" if report.kind == "po" else "Inventory risk report"
+    facts = [("Profile", report.profile), ("File", report.file)]
     meta = " · ".join(f"{k}: <strong>{esc(v)}</strong>" for k, v in facts if v is not None)
     return "".join(
         [
@@ -288,9 +262,9 @@ def render(report: Mapping[str, Any], kind: str | None = None, max_groups: int =
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{title}</title><style>{_CSS}{_tier_css()}</style></head><body>",
             f"<h1>{title}</h1><p>{meta}</p>",
-            _summary(report, chosen),
-            chart(report, chosen, max_groups),
-            _findings(report, chosen),
+            _summary(report),
+            chart(report, max_groups),
+            _findings(report),
             _errors(report),
             _snapshots(report),
             "</body></html>\n",

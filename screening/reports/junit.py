@@ -16,11 +16,10 @@ unreadable.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
 
+from ..gate.findings import FileResult, Finding, GateResult
+from ..schemas.reports import DeviceItem, RowError
 from .common import cell, item_label, one_line
-from .gate import FileResult, Finding, GateResult
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -53,16 +52,15 @@ def _finding_line(f: Finding) -> str:
     return f"{f.level} {f.rule_id}: {f.message}{waived}"
 
 
-def _testcase(fr: FileResult, item: Mapping[str, Any], found: list[Finding]) -> tuple[str, bool]:
-    row = item.get("row")
-    name = one_line(f"row {cell(row)}: {item_label(item, fr.kind)}")
-    line = item.get("line") if isinstance(item.get("line"), int) else None
+def _testcase(fr: FileResult, item: DeviceItem, found: list[Finding]) -> tuple[str, bool]:
+    name = one_line(f"row {item.row}: {item_label(item)}")
+    line = item.line
     head = f"    <testcase{_attrs(classname=fr.path, name=name, file=fr.path, line=line)}"
     failing = [f for f in found if f.fails]
     others = [f for f in found if not f.fails]
     parts: list[str] = []
     if failing:
-        tier = cell(item.get("tier"))
+        tier = item.tier
         message = f"{tier}: {', '.join(f.rule_id for f in failing)}"
         body = "\n".join(_finding_line(f) for f in failing)
         parts.append(f"      <failure{_attrs(message=message, type=tier)}>{_body(body)}</failure>")
@@ -74,11 +72,10 @@ def _testcase(fr: FileResult, item: Mapping[str, Any], found: list[Finding]) -> 
     return "\n".join([head + ">", *parts, "    </testcase>"]), bool(failing)
 
 
-def _error_case(fr: FileResult, error: Mapping[str, Any]) -> str:
-    row = cell(error.get("row"))
-    line = error.get("line") if isinstance(error.get("line"), int) else None
-    name = f"row {row}: not read"
-    message = one_line(f"field {cell(error.get('field'))}: {cell(error.get('message'))}")
+def _error_case(fr: FileResult, error: RowError) -> str:
+    line = error.line
+    name = f"row {cell(error.row)}: not read"
+    message = one_line(f"field {cell(error.field)}: {cell(error.message)}")
     head = f"    <testcase{_attrs(classname=fr.path, name=name, file=fr.path, line=line)}>"
     error_el = f"      <error{_attrs(message=message, type='unreadable-row')}/>"
     return "\n".join([head, error_el, "    </testcase>"])
@@ -93,8 +90,8 @@ def _suite(fr: FileResult, fail_on: str) -> tuple[str, int, int, int]:
         failures += failed
     cases += [_error_case(fr, e) for e in fr.errors]
     tests, errors = len(fr.items) + len(fr.errors), len(fr.errors)
-    props = [("profile", fr.report.get("profile")), ("fail_on", fail_on)]
-    props += [(f"snapshot:{k}", v) for k, v in sorted((fr.report.get("snapshots") or {}).items())]
+    props = [("profile", fr.report.profile), ("fail_on", fail_on)]
+    props += [(f"snapshot:{k}", v) for k, v in sorted(fr.report.snapshots.items())]
     prop_lines = [f"      <property{_attrs(name=k, value=cell(v))}/>" for k, v in props]
     attrs = _attrs(name=fr.path, tests=tests, failures=failures, errors=errors, skipped=0)
     lines = [

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import re
 
-from .common import TIERS, cell, item_label, one_line, tier_counts
-from .gate import Finding, GateResult
+from ..gate.findings import Finding, GateResult
+from ..schemas.gate import Outcome
+from ..scoring.tiers import TIERS
+from .common import cell, counted, item_label, items_and_findings, one_line, tier_counts
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]~|#!])")
-OUTCOMES = {
-    0: "passed",
-    1: "FAILED: findings at or above the threshold",
-    2: "FAILED: input error (rows not read)",
-    3: "FAILED: a list the profile needs is missing or too old",
+OUTCOMES: dict[Outcome, str] = {
+    "pass": "passed",
+    "fail": "FAILED: findings at or above the threshold",
+    "unreadable": "FAILED: input error (rows not read)",
+    "lists": "FAILED: a list the profile needs is missing or too old",
 }
 
 
@@ -46,16 +48,16 @@ def _finding(f: Finding, limit: int) -> str:
     return f"**{md(f.rule_id)}**: {md(f.message, limit)}"
 
 
-def render(gate: GateResult, max_items: int = 50, max_text: int = 300) -> str:
-    """The comment's Markdown text."""
-    failing = gate.failing
-    outcome = OUTCOMES.get(gate.exit_code, f"exit {gate.exit_code}")
+def render(gate: GateResult, exit_code: int, max_items: int = 50, max_text: int = 300) -> str:
+    """The comment's Markdown text; `exit_code` is the CLI's code for the gate's outcome."""
+    failing = items_and_findings(gate.failing_items(), len(gate.failing), "failing")
     errors = sum(len(fr.errors) for fr in gate.files)
     out = [
-        f"## Screening check: {outcome} (exit {gate.exit_code})",
+        f"## Screening check: {OUTCOMES[gate.outcome]} (exit {exit_code})",
         "",
-        f"Fail on **{md(gate.fail_on)}** or above · {len(gate.files)} file(s) · "
-        f"{len(failing)} failing finding(s) · {len(gate.waived)} waived · {errors} row(s) not read",
+        f"Fail on **{md(gate.fail_on)}** or above · {counted(len(gate.files), 'file')} · "
+        f"{failing} · {counted(len(gate.waived), 'finding')} waived · "
+        f"{counted(errors, 'row')} not read",
         "",
         _row("File", "Profile", "Items", *(t.capitalize() for t in TIERS), "Not read", "Failing"),
         _row("---", "---", *(["---:"] * (len(TIERS) + 3))),
@@ -65,7 +67,7 @@ def render(gate: GateResult, max_items: int = 50, max_text: int = 300) -> str:
         out.append(
             _row(
                 md(fr.path),
-                md(fr.report.get("profile")),
+                md(fr.report.profile),
                 len(fr.items),
                 *(counts[t] for t in TIERS),
                 len(fr.errors),
@@ -83,10 +85,10 @@ def render(gate: GateResult, max_items: int = 50, max_text: int = 300) -> str:
             out.append(
                 _row(
                     md(fr.path),
-                    md(item.get("row")),
-                    md(item.get("line")),
-                    md(item_label(item, fr.kind)),
-                    f"**{md(item.get('tier'))}**",
+                    md(item.row),
+                    md(item.line),
+                    md(item_label(item)),
+                    f"**{md(item.tier)}**",
                     reasons,
                 )
             )
@@ -128,10 +130,10 @@ def render(gate: GateResult, max_items: int = 50, max_text: int = 300) -> str:
             out.append(
                 _row(
                     md(fr.path),
-                    md(e.get("row")),
-                    md(e.get("line")),
-                    md(e.get("field")),
-                    md(e.get("message"), max_text),
+                    md(e.row),
+                    md(e.line),
+                    md(e.field),
+                    md(e.message, max_text),
                 )
             )
         out += _more(max_items, len(errored))

@@ -20,9 +20,10 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
+from ..gate.findings import Finding, GateResult
+from ..gate.rules import RULE_IDS, rule_summary, rule_text
+from ..schemas.reports import DeviceItem
 from .common import cell, item_label, one_line
-from .gate import Finding, GateResult
-from .rules import RULE_IDS, rule_summary, rule_text
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -60,8 +61,8 @@ def _rules(extra: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def _result(f: Finding, index: int, item: dict[str, Any] | None, kind: str) -> dict[str, Any]:
-    label = item_label(item, "po" if kind == "po" else "inventory") if item else ""
+def _result(f: Finding, index: int, item: DeviceItem | None) -> dict[str, Any]:
+    label = item_label(item) if item else ""
     row = f"row {f.item_row}" if f.item_row is not None else "item"
     result: dict[str, Any] = {
         "ruleId": f.rule_id,
@@ -74,8 +75,8 @@ def _result(f: Finding, index: int, item: dict[str, Any] | None, kind: str) -> d
             "tier": f.tier,
             "row": f.item_row,
             "entities": list(f.entities),
-            "score": item.get("score") if item else None,
-            "family": item.get("family") if item else None,
+            "score": item.score if item else None,
+            "family": item.family if item else None,
         },
     }
     if f.waivers:
@@ -96,28 +97,28 @@ def _result(f: Finding, index: int, item: dict[str, Any] | None, kind: str) -> d
     return result
 
 
-def sarif_log(gate: GateResult) -> dict[str, Any]:
-    """The SARIF log as a JSON-compatible dict."""
+def sarif_log(gate: GateResult, exit_code: int) -> dict[str, Any]:
+    """The SARIF log as a JSON-compatible dict; `exit_code` is the CLI's code for the gate's
+    outcome (the invocation's `exitCode`)."""
     known = list(RULE_IDS)
     extra = sorted({f.rule_id for f in gate.findings} - set(known))
     index = {rule: i for i, rule in enumerate([*known, *extra])}
     results: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
     for fr in gate.files:
-        by_row = {it.get("row"): dict(it) for it in fr.items}
+        by_row: dict[int | None, DeviceItem] = {it.row: it for it in fr.items}
         for f in fr.findings:
-            results.append(_result(f, index[f.rule_id], by_row.get(f.item_row), fr.kind))
+            results.append(_result(f, index[f.rule_id], by_row.get(f.item_row)))
         for e in fr.errors:
-            line = e.get("line") if isinstance(e.get("line"), int) else None
             text = one_line(
-                f"{fr.path}: row {cell(e.get('row'))}, field {cell(e.get('field'))}: "
-                f"{cell(e.get('message'))} (the row was not checked)"
+                f"{fr.path}: row {cell(e.row)}, field {cell(e.field)}: "
+                f"{cell(e.message)} (the row was not checked)"
             )
             notes.append(
                 {
                     "level": "error",
                     "message": {"text": text},
-                    "locations": [_location(fr.path, line)],
+                    "locations": [_location(fr.path, e.line)],
                 }
             )
     for w in gate.expired_waivers:
@@ -128,7 +129,7 @@ def sarif_log(gate: GateResult) -> dict[str, Any]:
         notes.append({"level": "warning", "message": {"text": text}})
     invocation: dict[str, Any] = {
         "executionSuccessful": not any(fr.errors for fr in gate.files),
-        "exitCode": gate.exit_code,
+        "exitCode": exit_code,
     }
     if notes:
         invocation["toolExecutionNotifications"] = notes
@@ -148,8 +149,8 @@ def sarif_log(gate: GateResult) -> dict[str, Any]:
             "files": [
                 {
                     "path": fr.path,
-                    "profile": fr.report.get("profile"),
-                    "snapshots": fr.report.get("snapshots") or {},
+                    "profile": fr.report.profile,
+                    "snapshots": dict(fr.report.snapshots),
                 }
                 for fr in gate.files
             ],
@@ -158,6 +159,6 @@ def sarif_log(gate: GateResult) -> dict[str, Any]:
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def render(gate: GateResult) -> str:
+def render(gate: GateResult, exit_code: int) -> str:
     """The SARIF log as JSON text (UTF-8, non-ASCII kept, ending in a newline)."""
-    return json.dumps(sarif_log(gate), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(sarif_log(gate, exit_code), indent=2, ensure_ascii=False) + "\n"

@@ -5,7 +5,8 @@ waived findings (`waived`, with reason, approver and expiry), and the rows that 
 read (`ERROR`); warnings below the threshold are counted, and listed with `verbose`. A
 failing finding shows each of its sentences (one per evidence entry or vendor match) on its own
 line, cut at `max_text` characters: the full text is in the JSON, SARIF and JUnit outputs. Then the
-expired waivers and a last line with the outcome and exit code.
+expired waivers and a last line with the outcome and exit code. Counts name what they count:
+items (order lines, devices) as items, their (item, rule) findings as findings.
 
 Colour (ANSI SGR) only when `color` is true; the CLI passes `isatty()`. Whatever the setting,
 control characters in user values (an escape sequence hidden in a spreadsheet cell) are shown
@@ -16,8 +17,10 @@ from __future__ import annotations
 
 import re
 
-from .common import TIERS, cell, item_label, one_line, tier_counts
-from .gate import FileResult, Finding, GateResult
+from ..gate.findings import FileResult, Finding, GateResult
+from ..schemas.gate import Outcome
+from ..scoring.tiers import TIERS
+from .common import cell, counted, item_label, items_and_findings, one_line, tier_counts
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _COLOURS = {"red": "31", "yellow": "33", "green": "32", "bold": "1", "dim": "2"}
@@ -69,18 +72,18 @@ def _failing(f: Finding, paint: _Paint, max_text: int) -> list[str]:
 def _file(fr: FileResult, paint: _Paint, verbose: bool, max_text: int) -> list[str]:
     counts = tier_counts(fr.items)
     shown = ", ".join(f"{t} {counts[t]}" for t in TIERS if counts[t])
-    noun = "items" if fr.kind == "po" else "devices"
+    what = counted(len(fr.items), "item" if fr.kind == "po" else "device")
     out = [
-        paint(f"{safe(fr.path)}: {len(fr.items)} {noun}", "bold")
+        paint(f"{safe(fr.path)}: {what}", "bold")
         + (f" ({shown})" if shown else "")
-        + (f", {len(fr.errors)} row(s) not read" if fr.errors else "")
+        + (f", {counted(len(fr.errors), 'row')} not read" if fr.errors else "")
     ]
-    warnings = 0
+    warnings = warned = 0
     for item in fr.items:
         found = fr.findings_of(item)
-        where = _where(item.get("row"), item.get("line"))
-        label = safe(item_label(item, fr.kind))
-        tier = safe(item.get("tier"))
+        where = _where(item.row, item.line)
+        label = safe(item_label(item))
+        tier = safe(item.tier)
         failing = [f for f in found if f.fails]
         if failing:
             out.append(f"  {paint('FAIL', 'red')} {where} {label} [{paint(tier, 'red')}]")
@@ -92,6 +95,7 @@ def _file(fr: FileResult, paint: _Paint, verbose: bool, max_text: int) -> list[s
                 out.append(f"  {paint('waived', 'green')} {where} {label} [{tier}] {rule}: {note}")
         warns = [f for f in found if not f.fails and not f.waived]
         warnings += len(warns)
+        warned += bool(warns)
         if verbose:
             out += [
                 f"  {paint('warn', 'yellow')} {where} {label} [{tier}] {safe(f.rule_id)}: "
@@ -100,18 +104,24 @@ def _file(fr: FileResult, paint: _Paint, verbose: bool, max_text: int) -> list[s
             ]
     for e in fr.errors:
         out.append(
-            f"  {paint('ERROR', 'red')} {_where(e.get('row'), e.get('line'))} field "
-            f"{safe(e.get('field'))}: {safe(e.get('message'))}"
+            f"  {paint('ERROR', 'red')} {_where(e.row, e.line)} field "
+            f"{safe(e.field)}: {safe(e.message)}"
         )
     if warnings and not verbose:
-        out.append(paint(f"  {warnings} finding(s) below the threshold (warnings)", "dim"))
+        below = items_and_findings(warned, warnings)
+        out.append(paint(f"  {below} below the threshold (warnings)", "dim"))
     return out
 
 
 def render(
-    gate: GateResult, color: bool = False, verbose: bool = False, max_text: int = 300
+    gate: GateResult,
+    exit_code: int,
+    color: bool = False,
+    verbose: bool = False,
+    max_text: int = 300,
 ) -> str:
-    """The report as text; ANSI colours only with `color`; each sentence cut at `max_text`."""
+    """The report as text; ANSI colours only with `color`; each sentence cut at `max_text`;
+    `exit_code` is the CLI's code for the gate's outcome."""
     paint = _Paint(color)
     out: list[str] = []
     for fr in gate.files:
@@ -122,17 +132,17 @@ def render(
             + f" {safe(w.label)} of {safe(w.file_name)} ended {w.expires.isoformat()} "
             f"and no longer applies: {safe(w.reason)}"
         )
-    failing = len(gate.failing)
-    verdict = paint("PASS", "green") if gate.exit_code == 0 else paint("FAIL", "red")
-    reasons = {
-        0: "nothing at or above the threshold that no waiver covers",
-        1: f"{failing} finding(s) at or above {gate.fail_on} not waived",
-        2: "rows could not be read, so the file was not fully checked",
-        3: "a list the profile needs is missing or too old",
+    failing = items_and_findings(gate.failing_items(), len(gate.failing), "failing")
+    verdict = paint("PASS", "green") if gate.outcome == "pass" else paint("FAIL", "red")
+    reasons: dict[Outcome, str] = {
+        "pass": "nothing at or above the threshold that no waiver covers",
+        "fail": f"{failing} at or above {gate.fail_on} not waived",
+        "unreadable": "rows could not be read, so the file was not fully checked",
+        "lists": "a list the profile needs is missing or too old",
     }
-    why = reasons.get(gate.exit_code, "")
+    waived = counted(len(gate.waived), "finding")
     out.append(
-        f"{verdict}: {why} (fail on {gate.fail_on}; {len(gate.waived)} waived; "
-        f"exit {gate.exit_code})"
+        f"{verdict}: {reasons[gate.outcome]} (fail on {gate.fail_on}; {waived} waived; "
+        f"exit {exit_code})"
     )
     return "\n".join(out) + "\n"

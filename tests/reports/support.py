@@ -1,5 +1,6 @@
-"""Report dicts for the renderer tests, built by hand in the shape of interfaces.md
-("Inventory and purchase-order reports").
+"""Reports for the renderer tests, built by hand in the shape of interfaces.md ("Inventory and
+purchase-order reports"): dicts, so that a test can change a field, then `typed()` into the
+models the service returns (`screening.schemas.reports`).
 
 They are not list data: the items are made-up order lines and devices. The evidence sentences,
 sources and entity ids are copied from a real scoring run (`scoring.score_device`, profile
@@ -12,7 +13,12 @@ from __future__ import annotations
 
 import copy
 from html.parser import HTMLParser
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field, TypeAdapter
+
+from screening.schemas.gate import Outcome
+from screening.schemas.reports import InventoryReport, OrderReport
 
 NDAA = "us_ndaa_889:hangzhou-hikvision-digital-technology-company"
 BIS = "us_bis_entity_list:hangzhou-hikvision-digital-technology-co-ltd-cn"
@@ -159,7 +165,7 @@ def _annke(row: int, **fields: Any) -> dict[str, Any]:
             ev(
                 "possible-relabel",
                 "an unnamed maker",
-                "possibly a relabelled an unnamed maker product, on weak evidence only: not "
+                "possibly a relabelled product of an unnamed maker, on weak evidence only: not "
                 "attributed",
                 "data/reference/families.csv line 29 (Annke)",
                 6,
@@ -220,6 +226,7 @@ def po_report() -> dict[str, Any]:
         _hik(5, "DS-2CD1043G0-I", **_po_fields(ACME, "DS-2CD1043G0-I", "bullet camera", 12)),
     ]
     return {
+        "kind": "po",
         "profile": "us-federal",
         "snapshots": dict(SNAPSHOTS),
         "snapshot_dates": dict(SNAPSHOT_DATES),
@@ -240,7 +247,6 @@ def po_report() -> dict[str, Any]:
             "by_tier": {"prohibited": 3, "low": 1, "none": 1},
             "by_family": {"hikvision": 3},
         },
-        "generated_at": "2026-09-01T10:00:00Z",
         "file": "orders/po.csv",
     }
 
@@ -254,6 +260,7 @@ def inventory_report() -> dict[str, Any]:
         _device(4, asset_id="A-004", site="HQ", tier="unknown"),
     ]
     return {
+        "kind": "inventory",
         "profile": "us-federal",
         "snapshots": dict(SNAPSHOTS),
         "snapshot_dates": dict(SNAPSHOT_DATES),
@@ -277,6 +284,29 @@ def without_errors(report: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(report)
     out["errors"] = []
     return out
+
+
+_REPORT: TypeAdapter[InventoryReport | OrderReport] = TypeAdapter(
+    Annotated[InventoryReport | OrderReport, Field(discriminator="kind")]
+)
+
+
+def typed(report: dict[str, Any]) -> InventoryReport | OrderReport:
+    """A report dict as the model the service returns (its `kind` picks which)."""
+    return _REPORT.validate_python(report)
+
+
+def typed_po(report: dict[str, Any] | None = None) -> OrderReport:
+    return OrderReport.model_validate(report if report is not None else po_report())
+
+
+def typed_inventory(report: dict[str, Any] | None = None) -> InventoryReport:
+    return InventoryReport.model_validate(report if report is not None else inventory_report())
+
+
+# The CLI's exit code for each gate outcome (README, "Exit codes"): the gate only decides the
+# outcome, so the renderer tests pass the code the CLI would.
+EXIT_CODES: dict[Outcome, int] = {"unreadable": 2, "lists": 3, "fail": 1, "pass": 0}
 
 
 class Elements(HTMLParser):

@@ -7,12 +7,21 @@ import csv
 import io
 import itertools
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from screening.reports import csv as csv_report
-from tests.reports.support import ACME, BIS, NDAA, OFAC_CONS, inventory_report, po_report
+from screening.schemas.reports import DeviceItem, Evidence, RowError
+from tests.reports.support import (
+    ACME,
+    BIS,
+    NDAA,
+    OFAC_CONS,
+    inventory_report,
+    po_report,
+    typed,
+    typed_inventory,
+)
 
 
 def _parse(text: str) -> list[dict[str, str]]:
@@ -42,7 +51,7 @@ def test_header_columns() -> None:
 
 def test_po_rows_in_row_order_with_scalars_evidence_and_matches() -> None:
     report = po_report()
-    rows = _parse(csv_report.render(report))
+    rows = _parse(csv_report.render(typed(report)))
     assert [r["row"] for r in rows] == ["1", "2", "3", "4", "5", "6"]
     first = rows[0]
     assert (first["vendor"], first["part_number"], first["quantity"]) == (
@@ -77,14 +86,14 @@ def test_po_rows_in_row_order_with_scalars_evidence_and_matches() -> None:
 
 
 def test_unreadable_row_keeps_its_place_with_the_error() -> None:
-    rows = _parse(csv_report.render(po_report()))
+    rows = _parse(csv_report.render(typed(po_report())))
     err = rows[5]
     assert (err["row"], err["line"], err["error"]) == ("6", "7", "Quantity: not a number: 'four'")
     assert err["tier"] == "" and err["vendor"] == ""
 
 
 def test_inventory_columns_filled() -> None:
-    rows = _parse(csv_report.render(inventory_report()))
+    rows = _parse(csv_report.render(typed(inventory_report())))
     assert [(r["asset_id"], r["site"], r["tier"]) for r in rows[:4]] == [
         ("A-001", "Depot North", "prohibited"),
         ("A-002", "Depot North", "low"),
@@ -108,7 +117,7 @@ def test_formula_like_cells_are_neutralised(value: str) -> None:
         {"signal": "declared_make", "value": "x", "finding": "y", "source": "z", "weight": 0}
     ]
     item["evidence"][0]["signal"] = value  # the joined evidence cell starts with it too
-    rows = list(csv.reader(io.StringIO(csv_report.render(report), newline="")))
+    rows = list(csv.reader(io.StringIO(csv_report.render(typed(report)), newline="")))
     header, row = rows[0], rows[4]
     for column in ("vendor", "description", "site"):
         cell = row[header.index(column)]
@@ -130,34 +139,58 @@ def test_neutralise_leaves_numbers_and_safe_text() -> None:
 def test_quotes_commas_and_newlines_round_trip_on_one_line() -> None:
     report = po_report()
     report["items"][3]["description"] = 'dome, "outdoor"\nIP67'
-    text = csv_report.render(report)
+    text = csv_report.render(typed(report))
     rows = _parse(text)
     assert rows[3]["description"] == 'dome, "outdoor"\nIP67'
     report["items"][3]["evidence"] = [
         {"signal": "model", "value": "P3245-V", "finding": "two\nlines", "source": "s", "weight": 1}
     ]
-    rows = _parse(csv_report.render(report))
+    rows = _parse(csv_report.render(typed(report)))
     assert rows[3]["evidence"] == "model P3245-V: two lines (s; weight 1)"
 
 
 def test_stream_is_lazy_and_matches_render() -> None:
-    report = inventory_report()
-    pairs = [("item", d) for d in report["devices"]] + [("error", report["errors"][0])]
-    assert "".join(csv_report.stream(pairs, "inventory")) == csv_report.render(report)
+    report = typed_inventory()
+    entries: list[DeviceItem | RowError] = [*report.devices, report.errors[0]]
+    assert "".join(csv_report.stream(entries, "inventory")) == csv_report.render(report)
 
-    def endless() -> Iterator[tuple[str, dict[str, Any]]]:
-        device = report["devices"][0]
-        yield "item", device
-        yield "item", device
+    def endless() -> Iterator[DeviceItem]:
+        device = report.devices[0]
+        yield device
+        yield device
         raise AssertionError("the stream read ahead of what was written")
 
     chunks = list(itertools.islice(csv_report.stream(endless(), "inventory"), 3))
     assert len(chunks) == 3 and chunks[0] == csv_report.csv_header("inventory")
-    assert chunks[1] == chunks[2] == csv_report.csv_row(report["devices"][0], "inventory")
+    assert chunks[1] == chunks[2] == csv_report.csv_row(report.devices[0], "inventory")
 
 
-def test_stream_rejects_unknown_kind_and_pair() -> None:
+def test_stream_rejects_unknown_kind_and_entry() -> None:
     with pytest.raises(ValueError, match="kind"):
         next(csv_report.stream([], "orders"))
-    with pytest.raises(ValueError, match="'warning'"):
-        list(csv_report.stream([("warning", {})], "po"))
+    with pytest.raises(ValueError, match="got tuple"):
+        list(csv_report.stream([("warning", {})], "po"))  # type: ignore[list-item]
+    device = typed_inventory().devices[0]
+    with pytest.raises(ValueError, match="needs an OrderItem, got DeviceItem"):
+        list(csv_report.stream([device], "po"))
+
+
+def test_rows_sharing_evidence_keep_their_own_fields() -> None:
+    """Rows of one device model share their evidence entries and are encoded once; a row that
+    shares them but differs in another column (here the score and tier) is its own line."""
+    report = typed_inventory()
+    first = report.devices[0]
+    other = first.model_copy(update={"row": 9, "tier": "high", "score": 80})
+    assert other.evidence[0] is first.evidence[0]  # the same entries, not copies
+    rows = _parse("".join(csv_report.stream([first, other, first], "inventory")))
+    assert [(r["row"], r["tier"], r["score"]) for r in rows] == [
+        ("1", "prohibited", "90"),
+        ("9", "high", "80"),
+        ("1", "prohibited", "90"),
+    ]
+    assert rows[0]["evidence"] == rows[1]["evidence"] != ""
+    changed = first.model_copy(
+        update={"evidence": [Evidence(signal="model", finding="changed", weight=1)]}
+    )
+    (row,) = _parse("".join(csv_report.stream([changed], "inventory")))
+    assert row["evidence"] == "model: changed (weight 1)"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from screening.reports import html as html_report
-from tests.reports.support import ACME, NDAA, Elements, inventory_report, po_report
+from tests.reports.support import ACME, NDAA, Elements, inventory_report, po_report, typed
 
 
 def test_page_is_self_contained() -> None:
-    page = html_report.render(po_report())
+    page = html_report.render(typed(po_report()))
     assert page.startswith("<!DOCTYPE html>")
     lowered = page.lower()
     for banned in ("<script", "src=", "<link", "url(", "@import", "http://", "https://", "<iframe"):
@@ -22,7 +22,7 @@ def test_page_is_self_contained() -> None:
 
 def test_po_chart_has_a_stacked_bar_per_vendor() -> None:
     report = po_report()
-    els = Elements(html_report.render(report))
+    els = Elements(html_report.render(typed(report)))
     assert len(els.find("svg")) == 1 and els.find("svg")[0]["id"] == "tier-chart"
     bars = els.find("g", "bar")
     # worst first: two prohibited (Acme) before one prohibited, then the clean vendor
@@ -43,7 +43,7 @@ def test_po_chart_has_a_stacked_bar_per_vendor() -> None:
 
 def test_summary_findings_errors_and_snapshots() -> None:
     report = po_report()
-    els = Elements(html_report.render(report))
+    els = Elements(html_report.render(typed(report)))
     tiers = {r["data-tier"] for r in els.find("tr", "summary-tier")}
     assert tiers == {"prohibited", "high", "medium", "low", "none", "unknown"}
     rows = els.find("tr", "item")
@@ -59,7 +59,7 @@ def test_summary_findings_errors_and_snapshots() -> None:
     )
     snapshot_rows = els.find("tr", "snapshot")
     assert len(snapshot_rows) == 7  # 5 used + us_dod_1260h and us_ofac_sdn required, absent
-    page = html_report.render(report)
+    page = html_report.render(typed(report))
     assert re.search(
         r"<td>us_bis_entity_list</td><td>2026-07-15-c41e9b07</td><td>2026-07-15</td>", page
     )
@@ -77,7 +77,7 @@ def test_every_user_value_is_escaped() -> None:
     ]
     report["vendors"][2]["vendor"] = "<svg onload=alert(1)>"
     report["errors"][0]["message"] = "<iframe>"
-    page = html_report.render(report)
+    page = html_report.render(typed(report))
     els = Elements(page)
     assert not els.find("script") and not els.find("img") and not els.find("iframe")
     assert not els.find("b") and not els.find("i") and len(els.find("svg")) == 1
@@ -89,7 +89,7 @@ def test_every_user_value_is_escaped() -> None:
 
 def test_inventory_page_uses_sites() -> None:
     report = inventory_report()
-    page = html_report.render(report)
+    page = html_report.render(typed(report))
     els = Elements(page)
     assert "<title>Inventory risk report</title>" in page
     assert [b["data-site"] for b in els.find("g", "bar")] == ["Depot North", "HQ"]
@@ -103,11 +103,15 @@ def test_inventory_page_uses_sites() -> None:
     assert "Vendor matches" not in page
 
 
-def test_chart_is_limited_and_built_from_items_without_groups() -> None:
+def test_chart_is_limited_to_max_groups_worst_first() -> None:
     report = inventory_report()
-    del report["sites"]
     for i, device in enumerate(report["devices"]):
         device["site"] = f"Site {i}"
-    els = Elements(html_report.render(report, max_groups=2))
+    report["sites"] = [  # in the report's order; the chart puts the worst first
+        {"site": d["site"], "devices": 1, "by_tier": {d["tier"]: 1}}
+        for d in reversed(report["devices"])
+    ]
+    els = Elements(html_report.render(typed(report), max_groups=2))
     assert [b["data-site"] for b in els.find("g", "bar")] == ["Site 0", "Site 1"]
     assert "… and 2 more sites" in " ".join(els.text)
+    assert [s["data-tier"] for s in els.find("rect", "seg")] == ["prohibited", "low"]

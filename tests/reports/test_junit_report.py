@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from datetime import date
+from typing import Any
 
+from screening.gate.findings import build_gate
 from screening.reports import junit
-from screening.reports.gate import build_gate
 from screening.waivers import Waiver
-from tests.reports.support import ACME, inventory_report, po_report, without_errors
+from tests.reports.support import ACME, inventory_report, po_report, typed, without_errors
 
 TODAY = date(2026, 9, 1)
 WAIVER = Waiver(1, "Licence D123456", "J. Smith", date(2027, 3, 31), file="po.csv", row=5)
 
 
-def _parse(fail_on: str = "high", reports: list | None = None) -> ET.Element:  # type: ignore[type-arg]
-    gate = build_gate(reports or [("po.csv", po_report())], fail_on, [WAIVER], TODAY)
+def _parse(
+    fail_on: str = "high", reports: list[tuple[str, dict[str, Any]]] | None = None
+) -> ET.Element:
+    given = reports or [("po.csv", po_report())]
+    gate = build_gate([(p, typed(r)) for p, r in given], fail_on, [WAIVER], TODAY)
     return ET.fromstring(junit.render(gate).encode("utf-8"))
 
 

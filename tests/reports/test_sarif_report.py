@@ -14,12 +14,12 @@ from typing import Any
 import jsonschema
 import pytest
 
+from screening.gate.findings import GateResult, build_gate
+from screening.gate.rules import RULE_IDS, rule_text
 from screening.reports import sarif
-from screening.reports.gate import GateResult, build_gate
-from screening.reports.rules import RULE_IDS, rule_text
 from screening.scoring import explain
 from screening.waivers import Waiver
-from tests.reports.support import po_report, without_errors
+from tests.reports.support import EXIT_CODES, po_report, typed, without_errors
 
 SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "sarif-schema-2.1.0.json"
 TODAY = date(2026, 9, 1)
@@ -49,19 +49,24 @@ def _gate(**kw: Any) -> GateResult:
         line=3,
     )
     stale = Waiver(2, "old", "K. Jones", date(2026, 1, 31), vendor="Nobody Ltd", line=8)
-    reports = kw.pop("reports", [("po.csv", po_report())])
+    reports = [(p, typed(r)) for p, r in kw.pop("reports", [("po.csv", po_report())])]
     return build_gate(reports, kw.pop("fail_on", "high"), [waiver, stale], TODAY, **kw)
 
 
+def _log(gate: GateResult) -> dict[str, Any]:
+    return sarif.sarif_log(gate, EXIT_CODES[gate.outcome])
+
+
 def test_log_validates_against_the_sarif_schema() -> None:
-    log = json.loads(sarif.render(_gate()))
+    gate = _gate()
+    log = json.loads(sarif.render(gate, EXIT_CODES[gate.outcome]))
     _valid(log)
     assert log["version"] == "2.1.0" and len(log["runs"]) == 1
     assert log["$schema"].endswith("sarif-schema-2.1.0.json")
 
 
 def test_the_schema_check_can_fail() -> None:
-    log = sarif.sarif_log(_gate())
+    log = _log(_gate())
     broken = copy.deepcopy(log)
     broken["runs"][0]["results"][0]["level"] = "fatal"
     assert list(_validator().iter_errors(broken))
@@ -71,7 +76,7 @@ def test_the_schema_check_can_fail() -> None:
 
 
 def test_one_result_per_finding_with_rule_level_and_location() -> None:
-    run = sarif.sarif_log(_gate())["runs"][0]
+    run = _log(_gate())["runs"][0]
     results = run["results"]
     got = [
         (
@@ -108,7 +113,7 @@ def test_one_result_per_finding_with_rule_level_and_location() -> None:
 
 
 def test_waived_finding_carries_an_external_suppression() -> None:
-    results = sarif.sarif_log(_gate())["runs"][0]["results"]
+    results = _log(_gate())["runs"][0]["results"]
     suppressed = [r for r in results if "suppressions" in r]
     assert [(r["ruleId"], r["properties"]["row"]) for r in suppressed] == [("listed-vendor", 2)]
     assert suppressed[0]["suppressions"] == [
@@ -132,7 +137,7 @@ def test_several_files_one_run_and_lines_omitted_when_unknown() -> None:
     other["items"] = other["items"][:1]
     other["items"][0]["line"] = None
     gate = _gate(reports=[("orders/po.csv", without_errors(po_report())), ("q 2.json", other)])
-    log = sarif.sarif_log(gate)
+    log = _log(gate)
     _valid(log)
     run = log["runs"][0]
     uris = [
@@ -147,7 +152,7 @@ def test_several_files_one_run_and_lines_omitted_when_unknown() -> None:
 
 
 def test_row_errors_and_expired_waivers_are_notifications() -> None:
-    invocation = sarif.sarif_log(_gate())["runs"][0]["invocations"][0]
+    invocation = _log(_gate())["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False and invocation["exitCode"] == 2
     notes = invocation["toolExecutionNotifications"]
     assert [n["level"] for n in notes] == ["error", "warning"]

@@ -1,0 +1,9 @@
+"""The `screening check` gate: its rules, its findings and its outcome (issue 14).
+
+- rules.py: the rule ids a finding can carry and their explanations
+- findings.py: `Finding`, `FileResult`, `GateResult`, `findings_for`, `build_gate`
+
+The gate decides an `outcome` (`unreadable`, `lists`, `fail`, `pass`); only the CLI maps it to
+an exit code. Waivers are read by `screening.waivers`. Nothing is imported here, so that
+`screening.waivers` can import `gate.rules` without a cycle.
+"""
