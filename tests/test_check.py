@@ -32,14 +32,24 @@ def check(*args: str) -> tuple[int, str, str]:
 
 
 def test_restricted_order_fails_and_clean_order_passes(cli: None) -> None:
-    code, out, _ = check(PO, "--profile", "us-federal")
-    assert code == 1 and "FAIL" in out
+    code, text, _ = check(PO, "--profile", "us-federal")
+    assert code == 1 and "FAIL" in text
     code, out, _ = check(CLEAN, "--profile", "us-federal")
-    assert code == 0
+    assert code == 0 and out.splitlines()[-1].startswith("PASS: nothing at or above")
     code, out, _ = check(PO, "--profile", "us-federal", "--format", "json")
     body = json.loads(out)
     assert body["gate"]["exit_code"] == 1 and body["gate"]["fail_on"] == "high"
+    assert body["gate"]["outcome"] == "fail" and body["kind"] == "po"
     assert {i["row"] for i in body["items"] if i["tier"] in ("prohibited", "high")} == {1, 2, 3, 4}
+    # The text summary counts failing items as items and their findings as findings (issue
+    # 14: it said "N finding(s)" under one FAIL line per item).
+    failing = [f for f in body["gate"]["findings"] if f["level"] == "error" and not f["waived"]]
+    rows = {f["row"] for f in failing}
+    assert rows == {1, 2, 3, 4} and len(failing) == body["gate"]["failing"] > len(rows)
+    assert sum(line.startswith("  FAIL ") for line in text.splitlines()) == len(rows)
+    assert text.splitlines()[-1].startswith(
+        f"FAIL: {len(rows)} failing items ({len(failing)} findings) at or above high not waived"
+    )
     # --fail-on prohibited still fails (four prohibited lines); a bad tier is a usage error.
     assert check(PO, "--profile", "us-federal", "--fail-on", "prohibited")[0] == 1
     assert check(PO, "--profile", "us-federal", "--fail-on", "severe")[0] == 2
@@ -56,6 +66,9 @@ def test_unreadable_rows_exit_2_after_reporting_every_one(cli: None, tmp_path: P
     code, _, err = check(str(bad), "--profile", "us-federal")
     assert code == 2
     assert "row 2 (line 3), field Qty" in err and "row 3 (line 4), field Qty" in err
+    code, out, _ = check(str(bad), "--profile", "us-federal", "--format", "json")
+    gate = json.loads(out)["gate"]
+    assert code == 2 and (gate["outcome"], gate["exit_code"]) == ("unreadable", 2)
     # Precedence over several files: 2 before 1.
     assert check(PO, str(bad), "--profile", "us-federal")[0] == 2
     code, _, err = check(str(tmp_path / "missing.csv"), "--profile", "us-federal")
@@ -67,6 +80,9 @@ def test_list_age_and_missing_lists_exit_3(
 ) -> None:
     code, _, err = check(CLEAN, "--profile", "us-federal", "--max-list-age", "1d")
     assert code == 3 and "over --max-list-age" in err
+    code, out, _ = check(PO, "--profile", "us-federal", "--max-list-age", "1d", "--format", "json")
+    gate = json.loads(out)["gate"]
+    assert code == 3 and (gate["outcome"], gate["exit_code"]) == ("lists", 3)
     assert check(PO, "--profile", "us-federal", "--max-list-age", "1d")[0] == 3  # 3 before 1
     code, _, err = check(CLEAN, "--profile", "us-federal")
     assert code == 0 and "warning: list us_ndaa_889" in err  # no age gate, only a warning
@@ -159,6 +175,9 @@ waivers:
     )
     code, _, err = check(PO, "--profile", "us-federal", "--waivers", expired)
     assert code == 1 and "expired waiver" in err
+    # Each expired waiver named once as "waiver N (line L)" (issue 14: "expired waiver waiver 1").
+    assert "expired waiver 1 (line 2)" in err and "expired waiver 4 (line 14)" in err
+    assert "waiver waiver" not in err
     broken = _waivers(tmp_path, "waivers:\n  - match: {vendor: Acme}\n    approver: x\n")
     code, _, err = check(PO, "--profile", "us-federal", "--waivers", broken)
     assert code == 2 and "reason" in err
