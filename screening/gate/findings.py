@@ -36,7 +36,6 @@ OUTCOMES: tuple[Outcome, ...] = ("unreadable", "lists", "fail", "pass")
 _BRACKETED_ID = re.compile(r"\[([^\[\]\s:]+:[^\[\]\s]+)\]\s*$")
 _CVE = re.compile(r"^CVE-\d{4}-\d{4,}$")
 _SOURCE_ID = re.compile(r"^[a-z][a-z0-9_]*(?::[A-Za-z0-9_.-]+)?$")
-_WAIVER_FIELDS = {"row", "vendor", "part_number", "model"}
 
 
 def waiver_info(w: Waiver) -> WaiverInfo:
@@ -256,6 +255,17 @@ def _covering(
     return tuple(hits) if entities and named >= set(entities) else ()
 
 
+def _waiver_view(item: DeviceItem) -> dict[str, Any]:
+    """What a waiver looks at, as the mapping `Waiver.covers` reads."""
+    order = item if isinstance(item, OrderItem) else None
+    return {
+        "row": item.row,
+        "model": item.model,
+        "vendor": order.vendor if order else None,
+        "part_number": order.part_number if order else None,
+    }
+
+
 def findings_for(
     report: Report,
     path: str,
@@ -274,8 +284,7 @@ def findings_for(
         rules = rules_of(item)
         if not rules and level == "error":
             rules = [RISK_TIER]
-        # What a waiver looks at, as the mapping `Waiver.covers` reads.
-        seen = item.model_dump(include=_WAIVER_FIELDS) if rules else {}
+        seen = _waiver_view(item) if rules and waivers else {}
         line = item.line if item.line is not None and item.line >= 1 else None
         for rule in rules:
             entities = entities_of(item, rule)
