@@ -22,9 +22,9 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..reports.common import Report, at_or_above, cell, items_of, one_line
+from ..reports.common import at_or_above, cell, items_of, one_line
 from ..schemas.gate import FindingInfo, GateInfo, Outcome, WaiverInfo
-from ..schemas.reports import DeviceItem, OrderItem, ReportKind, RowError
+from ..schemas.reports import DeviceItem, OrderItem, Report, ReportKind, RowError
 from ..scoring.tiers import check_tier
 from .rules import LISTED_VENDOR, RISK_TIER, RULE_IDS
 

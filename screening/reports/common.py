@@ -5,18 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from ..schemas.reports import (
-    DeviceItem,
-    Evidence,
-    InventoryReport,
-    OrderItem,
-    OrderReport,
-    ReportKind,
-    VendorMatch,
-)
+from ..schemas.reports import DeviceItem, Evidence, OrderItem, Report, ReportKind, VendorMatch
 from ..scoring.tiers import TIERS
 
-Report = InventoryReport | OrderReport
 # Severity for sorting and thresholds, from scoring's one list (most severe first), so that
 # `unknown` (nothing to identify the device by) ranks lowest: prohibited 5 ... unknown 0.
 RANK: Mapping[str, int] = {t: len(TIERS) - 1 - i for i, t in enumerate(TIERS)}

@@ -23,8 +23,8 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
 
-from ..schemas.reports import DeviceItem, OrderItem, ReportKind, RowError
-from .common import Report, cell, evidence_joined, items_of, matches_joined
+from ..schemas.reports import DeviceItem, OrderItem, Report, ReportKind, RowError
+from .common import cell, evidence_joined, items_of, matches_joined
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _INVENTORY = (

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from ..schemas.reports import DeviceItem, OrderItem, ReportKind
+from ..schemas.reports import DeviceItem, OrderItem, Report, ReportKind
 from ..scoring.tiers import TIERS
-from .common import Report, cell, items_of, match_text, noun, rank, tier_counts
+from .common import cell, items_of, match_text, noun, rank, tier_counts
 
 COLOURS: Mapping[str, str] = {
     "prohibited": "#7f1d1d",

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from ..gate.findings import GateResult
-from .common import Report
+from ..schemas.reports import Report
 
 
 def _text(data: Any) -> str:

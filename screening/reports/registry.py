@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..gate.findings import GateResult
+from ..schemas.reports import Report
 from . import csv, html, json, junit, markdown, sarif, text
-from .common import Report
 
 
 class StreamFn(Protocol):
