@@ -52,25 +52,31 @@ class KindConfig:
     country_match: float
     country_mismatch: float
     weak_alias: float
+    different_qualifier: float = 0.0
+    different_part: float = 0.0
+    thin_match: float = 0.0
 
 
-_PARTY_EXTRAS = Extras(query_core=0.8, query_low=0.7, candidate_core=0.5, candidate_low=0.15)
+_PARTY_EXTRAS = Extras(query_core=0.8, query_low=0.8, candidate_core=0.5, candidate_low=0.15)
 CONFIGS: dict[str, KindConfig] = {
     "organization": KindConfig(
         threshold=0.8,
         extras=_PARTY_EXTRAS,
         acronym=0.85,
-        number_mismatch=-0.3,
+        number_mismatch=-0.5,
         no_core_match=-0.3,
         kind_mismatch=-0.3,
         country_match=0.03,
         country_mismatch=-0.1,
         weak_alias=-0.05,
+        different_qualifier=-0.2,
+        different_part=-0.1,
+        thin_match=-0.15,
     ),
     "person": KindConfig(
         threshold=0.82,
         # Screened persons often carry a middle name or patronymic the list lacks.
-        extras=Extras(query_core=0.5, query_low=0.5, candidate_core=0.5, candidate_low=0.2),
+        extras=Extras(query_core=0.8, query_low=0.5, candidate_core=0.6, candidate_low=0.2),
         acronym=0.0,
         number_mismatch=-0.2,
         no_core_match=-0.3,
@@ -78,6 +84,7 @@ CONFIGS: dict[str, KindConfig] = {
         country_match=0.03,
         country_mismatch=-0.1,
         weak_alias=-0.05,
+        different_part=-0.3,
     ),
     "vessel": KindConfig(
         threshold=0.8,
@@ -164,6 +171,10 @@ def evaluate(
                 qualifiers.append((name, func, value, weight, detail))
 
     qualify("number_mismatch", ft.number_mismatch, cfg.number_mismatch, q, c)
+    qualify("different_qualifier", ft.different_qualifier, cfg.different_qualifier, q, c, al)
+    qualify("different_part", ft.different_part, cfg.different_part, q, c, al)
+    if not by_acronym:
+        qualify("thin_match", ft.thin_match, cfg.thin_match, q, c, al)
     if not by_acronym:
         qualify("no_core_match", ft.no_core_match, cfg.no_core_match, q, c, al)
     qualify("kind_mismatch", ft.kind_mismatch, cfg.kind_mismatch, ctx.query_kind, ctx.listed_kind)

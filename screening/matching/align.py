@@ -12,6 +12,7 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from .lexicon import canonical_word
 from .normalize import NameAnalysis, Token
+from .variants import NICKNAMES, loose_key, nickname, syllable_key
 
 SimCache = dict[tuple[str, str, bool, bool], tuple[float, str]]
 # A token at or above this weight is distinctive (a core word, or a place that is all a name has).
@@ -27,48 +28,82 @@ _SOUND_SPELLING = 0.75
 
 
 def max_edits(length: int) -> int:
-    """Typos tolerated in a token of this length: none up to 4 letters, then 1, 2 and 3."""
-    if length <= 4:
+    """Edits a token of this length may differ by and still count as a (graded) typo: none up to
+    3 letters, then 1 (4-5), 2 (6-8), 3 (9-12) and 4."""
+    if length <= 3:
         return 0
-    if length <= 9:
+    if length <= 5:
         return 1
-    return 2 if length <= 15 else 3
+    if length <= 8:
+        return 2
+    return 3 if length <= 12 else 4
+
+
+def _close_edits(length: int) -> int:
+    """Edits within which a typo that keeps the consonants still sounds alike (Nadim/Nadeem)."""
+    return 1 if length <= 4 else 2 if length <= 9 else 3
+
+
+ROMANISATION = 0.8  # one short name part in two romanisations (Hsi/Xi), or across scripts
+NICKNAME = 0.9  # Ben and Benjamin
 
 
 def token_pair_similarity(
     a: str, b: str, pa: str, pb: str, person: bool = False, across: bool = False
 ) -> tuple[float, str]:
-    """Similarity of two tokens and how they agree: "same" 1.0; "typo": within `max_edits`
+    """Similarity of two tokens and how they agree: "same" 1.0; "typo": a graded similarity over
     insertions, deletions, substitutions or transpositions (a swap of two neighbours counts half,
-    a changed first letter half more), 1 - edits x (1 / length + 0.05), or 0.92 when the
-    consonants agree (only vowels differ, as between transliterations: Khaled/Khalid); "sound":
-    the same phonetic key of three or more consonants beyond the typo limit (0.85 `across`
-    scripts, where transliteration loses vowels; 0.75 within one script, when the spellings also
-    look alike: Jaro-Winkler 0.75 or more); "initial" (persons: a single letter and a word it
-    starts)."""
+    a changed first letter half more), 1 - edits x (1 / length + 0.05), down to 0.5, tolerating 1
+    edit from 4 letters, 2 from 6, 3 from 9 (0.92 when one edit keeps the consonants, as between
+    transliterations: Khaled/Khalid); "sound": the same phonetic key of three or more consonants
+    beyond that (0.85 `across` scripts, where transliteration loses vowels, from two consonants;
+    0.75 within one
+    script, when the spellings also look alike: Jaro-Winkler 0.75 or more); "transliteration"
+    (0.8): the same loose sound key across scripts or, for persons, between German, Slavic and
+    Baltic spellings (Хиквижн/Hikvision, Tschernow/Chernov); for persons "nickname" (0.9,
+    Ben/Benjamin), "romanisation" (0.8, Hsi/Xi, Chang/Zhang) and "initial" (0.7, a single letter
+    and a word it starts)."""
     if a == b:
         return 1.0, "same"
     if a.isdigit() or b.isdigit():
         return 0.0, ""
     la, lb = len(a), len(b)
-    if person and (la == 1 or lb == 1):
-        return (_INITIAL, "initial") if a[0] == b[0] else (0.0, "")
+    if person:
+        if la == 1 or lb == 1:
+            return (_INITIAL, "initial") if a[0] == b[0] else (0.0, "")
+        if nickname(a, b):
+            return NICKNAME, "nickname"
+        if la <= 5 and lb <= 5 and syllable_key(a) == syllable_key(b):
+            return ROMANISATION, "romanisation"
     longest = max(la, lb)
     edits = max_edits(longest)
     if edits and abs(la - lb) <= edits:
         osa = OSA.distance(a, b, score_cutoff=edits)
         if osa <= edits:
-            if pa == pb and len(pa) >= 2:
+            if pa == pb and len(pa) >= 2 and osa <= _close_edits(longest):
                 return TYPO_SOUND_ALIKE, "typo, sounds alike"
             swaps = Levenshtein.distance(a, b, score_cutoff=2 * osa) - osa
             cost = osa - 0.5 * swaps + (0.5 if a[0] != b[0] else 0.0)
-            return 1.0 - cost * (1.0 / longest + _EDIT_COST), "typo"
-    if pa == pb and len(pa) >= 3 and min(la, lb) >= 4:
-        if across:
-            return SOUND_ALIKE_ACROSS, "sound"
-        if JaroWinkler.similarity(a, b) >= _SOUND_SPELLING:
-            return SOUND_ALIKE, "sound"
+            sim = 1.0 - cost * (1.0 / longest + _EDIT_COST)
+            if sim >= _MIN_TYPO:
+                return sim, "typo"
+    if pa == pb and across and len(pa) >= 2 and min(la, lb) >= 3:
+        return SOUND_ALIKE_ACROSS, "sound"
+    if (
+        pa == pb
+        and len(pa) >= 3
+        and min(la, lb) >= 4
+        and JaroWinkler.similarity(a, b) >= _SOUND_SPELLING
+    ):
+        return SOUND_ALIKE, "sound"
+    if (across or person) and min(la, lb) >= 4:
+        ka = loose_key(a)
+        if len(ka) >= 3 and ka == loose_key(b):
+            return ROMANISATION, "transliteration"
     return 0.0, ""
+
+
+_MIN_TYPO = 0.5
 
 
 @dataclass(slots=True)
@@ -144,6 +179,8 @@ def _token_options(
     ctext = [t.text for t in c.tokens]
     clen = [len(x) for x in ctext]
     cedit = [max_edits(n) for n in clen]
+    loose = [loose_key(t.text) for t in q.tokens] if person or across else []
+    loose_c = [loose_key(x) for x in ctext] if loose else []
     for i, a in enumerate(q.tokens):
         at, pa = a.text, q.phonetic[i]
         la = len(at)
@@ -159,7 +196,10 @@ def _token_options(
                 lb = clen[j]
                 e = qe if qe > cedit[j] else cedit[j]
                 typo = e and -e <= la - lb <= e and (e > 1 or at[0] == bt[0] or at[-1] == bt[-1])
-                if not typo and not (person and (la == 1 or lb == 1)):
+                if not typo and not (
+                    (person and ((la <= 5 and lb <= 5) or at in NICKNAMES or bt in NICKNAMES))
+                    or (loose and loose[i] and loose[i] == loose_c[j])
+                ):
                     continue
             s, how = _similar(at, bt, pa, cp[j], person, across, cache)
             if s > 0:

@@ -174,8 +174,83 @@ def _singular(word: str) -> str | None:
     return None
 
 
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS_WORDS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_ORDINAL_WORDS = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
+_NUMBER_WORDS: Mapping[str, int] = {
+    **{w: n for n, w in enumerate(_UNITS) if n},
+    **{w: n for n, w in enumerate(_ORDINAL_WORDS) if n},
+    **{w: 20 + 10 * n for n, w in enumerate(_TENS_WORDS)},
+    **{w[:-1] + "ieth": 20 + 10 * n for n, w in enumerate(_TENS_WORDS)},
+}
+
+
+def spelled_numbers(words: list[str]) -> list[str]:
+    """Numbers and ordinals written in English words as digits ("forty four" -> "44", "first"
+    -> "1", "twenty third" -> "23"), so that a name written either way agrees."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        value = _NUMBER_WORDS.get(words[i])
+        if value is None:
+            out.append(words[i])
+            i += 1
+            continue
+        nxt = _NUMBER_WORDS.get(words[i + 1]) if i + 1 < len(words) else None
+        if value >= 20 and value % 10 == 0 and nxt is not None and nxt < 10:
+            out.append(str(value + nxt))
+            i += 2
+        else:
+            out.append(str(value))
+            i += 1
+    return out
+
+
 def _party_tokens(words: list[str]) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
+    words = spelled_numbers(words)
     i = 0
     while i < len(words):
         for size in range(min(MAX_PHRASE, len(words) - i), 0, -1):
