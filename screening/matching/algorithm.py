@@ -74,7 +74,7 @@ CONFIGS: dict[str, KindConfig] = {
         thin_match=-0.15,
     ),
     "person": KindConfig(
-        threshold=0.82,
+        threshold=0.84,
         # Screened persons often carry a middle name or patronymic the list lacks.
         extras=Extras(query_core=0.8, query_low=0.5, candidate_core=0.6, candidate_low=0.2),
         acronym=0.0,
