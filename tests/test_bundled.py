@@ -74,11 +74,12 @@ def test_lists_json_shows_every_bundled_source(cli_env: None) -> None:
     assert eu["completeness"] is None
     uk = listing["gb_fcdo_sanctions"]
     assert (uk["status"], uk["completeness"], uk["published_at"]) == ("ok", "sample", "2026-03-26")
-    assert listing["us_trade_csl"]["completeness"] == "sample"
+    csl = listing["us_trade_csl"]
+    assert (csl["completeness"], csl["published_at"]) == ("full", "2022-05-06")
     expected = {
         "us_ofac_sdn": 15402,
         "us_ofac_cons": 442,
-        "us_trade_csl": 13,
+        "us_trade_csl": 1994,
         "us_bis_entity_list": 3409,
         "us_bis_meu": 70,
         "us_fcc_covered": 16,
