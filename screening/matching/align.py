@@ -54,15 +54,14 @@ def token_pair_similarity(
     """Similarity of two tokens and how they agree: "same" 1.0; "typo": a graded similarity over
     insertions, deletions, substitutions or transpositions (a swap of two neighbours counts half,
     a changed first letter half more), 1 - edits x (1 / length + 0.05), down to 0.5, tolerating 1
-    edit from 4 letters, 2 from 6, 3 from 9 (0.92 when one edit keeps the consonants, as between
-    transliterations: Khaled/Khalid); "sound": the same phonetic key of three or more consonants
+    edit from 4 letters, 2 from 6, 3 from 9 (0.92 when the edits keep the first letter and the
+    consonants, as between transliterations: Khaled/Khalid); "sound": the same phonetic key
     beyond that (0.85 `across` scripts, where transliteration loses vowels, from two consonants;
-    0.75 within one
-    script, when the spellings also look alike: Jaro-Winkler 0.75 or more); "transliteration"
-    (0.8): the same loose sound key across scripts or, for persons, between German, Slavic and
-    Baltic spellings (Хиквижн/Hikvision, Tschernow/Chernov); for persons "nickname" (0.9,
-    Ben/Benjamin), "romanisation" (0.8, Hsi/Xi, Chang/Zhang) and "initial" (0.7, a single letter
-    and a word it starts)."""
+    0.75 within one script, from three, when the spellings also look alike: Jaro-Winkler 0.75 or
+    more); "transliteration" (0.8): the same loose sound key across scripts or, for persons,
+    between German, Slavic and Baltic spellings (Хиквижн/Hikvision, Tschernow/Chernov); for
+    persons "nickname" (0.9, Ben/Benjamin), "romanisation" (0.8, Hsi/Xi, Chang/Zhang) and
+    "initial" (0.7, a single letter and a word it starts)."""
     if a == b:
         return 1.0, "same"
     if a.isdigit() or b.isdigit():
@@ -80,7 +79,7 @@ def token_pair_similarity(
     if edits and abs(la - lb) <= edits:
         osa = OSA.distance(a, b, score_cutoff=edits)
         if osa <= edits:
-            if pa == pb and len(pa) >= 2 and osa <= _close_edits(longest):
+            if pa == pb and len(pa) >= 2 and a[0] == b[0] and osa <= _close_edits(longest):
                 return TYPO_SOUND_ALIKE, "typo, sounds alike"
             swaps = Levenshtein.distance(a, b, score_cutoff=2 * osa) - osa
             cost = osa - 0.5 * swaps + (0.5 if a[0] != b[0] else 0.0)
