@@ -1,10 +1,11 @@
 """The EU's consolidated financial sanctions list, as the Commission's Financial Sanctions Files
 (FSF) XML 1.1 export.
 
-Built from the publisher's schema (`schema_1_1.xsd`, copied in tests/fixtures/eu-fsf): no real EU
-file is available to this project, so the parser follows the schema and is tested on the smallest
-document that validates against it (see that folder's README.md). Expect to revisit it on the
-first real download.
+Built from the publisher's schema (`schema_1_1.xsd`, copied in tests/fixtures/eu-fsf) and tested
+on the smallest document that validates against it (see that folder's README.md) and on a
+real-looking excerpt of the 2026-08-05 file (five whole entities, tests/fixtures/eu-fsf/
+excerpt-2026-08, not verifiable against the Commission's original). No full EU file is
+available to this project: expect to revisit details on the first real download.
 
 Format: root `<export xmlns="http://eu.europa.ec/fpi/fsd/export" generationDate globalFileId>`
 holding `sanctionEntity` elements (attributes logicalId — required, "the unique logical identifier
