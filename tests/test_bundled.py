@@ -83,7 +83,7 @@ def test_lists_json_shows_every_bundled_source(cli_env: None) -> None:
     expected = {
         "us_ofac_sdn": 15402,
         "us_ofac_cons": 442,
-        "us_trade_csl": 1994,
+        "us_trade_csl": 1553,
         "us_bis_entity_list": 3409,
         "us_bis_meu": 70,
         "us_fcc_covered": 16,
