@@ -330,6 +330,8 @@ def _category(word: str) -> str:
     if word.isdigit() or re.fullmatch(r"\d+(st|nd|rd|th)|[ivx]+", word):
         return "number"
     hit = PHRASES.get(word)
+    if hit is not None and hit[1] == "stop":
+        return "particle"
     if hit is not None and hit[1] in ("place", "generic", "legal"):
         return {"place": "place", "generic": "trade word", "legal": "legal form"}[hit[1]]
     return "distinctive word"
@@ -386,6 +388,10 @@ def _negative(
     if key in seen:
         return
     seen.add(key)
+    if normalize_name(na) == normalize_name(nb) or _category(wa) == "particle":
+        return  # one party listed twice (one entry per address), or "&" written "and"
+    if wb is not None and _category(wb) == "particle":
+        return
     if "legal form" in (_category(wa), _category(wb or wa)) and kind != "person":
         # Two parties whose names differ only in the legal form are told apart by other facts,
         # not by their names: no analyst would label the names alone.

@@ -58,6 +58,7 @@ class KindConfig:
     different_qualifier: float = 0.0
     different_part: float = 0.0
     thin_match: float = 0.0
+    extra_given_name: float = 0.0
 
 
 _PARTY_EXTRAS = Extras(query_core=0.8, query_low=0.8, candidate_core=0.5, candidate_low=0.15)
@@ -87,7 +88,9 @@ CONFIGS: dict[str, KindConfig] = {
         country_match=0.03,
         country_mismatch=-0.1,
         weak_alias=-0.05,
+        different_qualifier=-0.2,
         different_part=-0.3,
+        extra_given_name=-0.3,
     ),
     "vessel": KindConfig(
         threshold=0.8,
@@ -176,6 +179,7 @@ def evaluate(
     qualify("number_mismatch", ft.number_mismatch, cfg.number_mismatch, q, c)
     qualify("different_qualifier", ft.different_qualifier, cfg.different_qualifier, q, c, al)
     qualify("different_part", ft.different_part, cfg.different_part, q, c, al)
+    qualify("extra_given_name", ft.extra_given_name, cfg.extra_given_name, q, c, al)
     if not by_acronym:
         qualify("thin_match", ft.thin_match, cfg.thin_match, q, c, al)
     if not by_acronym:

@@ -74,6 +74,11 @@ def token_pair_similarity(
             return NICKNAME, "nickname"
         if la <= 5 and lb <= 5 and syllable_key(a) == syllable_key(b):
             return ROMANISATION, "romanisation"
+    if "x" in a or "x" in b:  # Aleksey / Alexei
+        a, b = a.replace("x", "ks"), b.replace("x", "ks")
+        la, lb = len(a), len(b)
+        if a == b:
+            return TYPO_SOUND_ALIKE, "typo, sounds alike"
     longest = max(la, lb)
     edits = max_edits(longest)
     if edits and abs(la - lb) <= edits:

@@ -63,7 +63,7 @@ def no_core_match(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[floa
     return 1.0, "distinctive words unpaired"
 
 
-_QUALIFIERS = ("place", "generic", "number")
+_QUALIFIERS = ("place", "generic", "number", "patronymic")
 
 
 def _unpaired_qualifiers(name: NameAnalysis, idx: list[int]) -> list[int]:
@@ -78,6 +78,12 @@ def different_qualifier(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tupl
         return 0.0, ""
     left = _unpaired_qualifiers(q, al.unmatched_query)
     right = _unpaired_qualifiers(c, al.unmatched_candidate)
+    if not left and not right:
+        return 0.0, ""
+    # A place the vocabulary does not know ("Tomsk") is a distinctive word: it stands in the
+    # stead of a known place ("Kazan") all the same.
+    left = left or _distinctive_unpaired(q, al.unmatched_query)
+    right = right or _distinctive_unpaired(c, al.unmatched_candidate)
     if not left or not right:
         return 0.0, ""
     return 1.0, f"{_words(q.tokens, left)} vs {_words(c.tokens, right)}"
@@ -98,6 +104,27 @@ def different_part(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[flo
     if not left or not right:
         return 0.0, ""
     return 1.0, f"{_words(q.tokens, left)} vs {_words(c.tokens, right)}"
+
+
+def extra_given_name(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:
+    """One person's first given name pairs with nothing while the rest of the other's name is all
+    there: a child named after the father's chain of names ("AL-TIKRITI, Noor Barzan Ibrahim
+    Hasan" is not "AL-TIKRITI, Barzan Ibrahim Hasan")."""
+    if not (q.person and c.person) or len(al.pairs) < 3:
+        return 0.0, ""
+    for name, other, unpaired, other_unpaired in (
+        (q, c, al.unmatched_query, al.unmatched_candidate),
+        (c, q, al.unmatched_candidate, al.unmatched_query),
+    ):
+        lead = name.lead
+        if (
+            lead in unpaired
+            and name.tokens[lead].weight >= DISTINCTIVE
+            and other.lead not in other_unpaired
+            and not _distinctive_unpaired(other, other_unpaired)
+        ):
+            return 1.0, name.tokens[lead].original
+    return 0.0, ""
 
 
 def thin_match(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:

@@ -41,7 +41,7 @@ from .normalize import NameAnalysis, Token, analyse_name, make_analysis
 
 __all__ = ["FORMAT", "Entity", "Index", "IndexEntry", "entries_from_record"]
 
-FORMAT = 2  # 2: spelled numbers, new legal forms and trade words change the tokens
+FORMAT = 3  # 3: spelled numbers, legal forms, trade words, person parts and `lead` changed
 _MAGIC = "screening.matching.index"
 _CANDIDATES = 30
 _FLOOR = 0.4  # candidates scoring under this share of the best one are not worth scoring

@@ -24,7 +24,7 @@ from typing import NamedTuple
 from anyascii import anyascii
 
 from . import vocab
-from .lexicon import MAX_PHRASE, PHRASES, abbreviates, near_phrase, phonetic_key
+from .lexicon import MAX_PHRASE, PHRASES, abbreviates, near_phrase, phonetic_key, split_glued
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # A single letter followed by ".X" at least once: S.A., L.L.C., U.S.A, I.S.
@@ -89,6 +89,7 @@ CATEGORIES = (
     "title",
     "prefix",
     "acronym",
+    "patronymic",
 )
 # How much one token of each category counts, for parties (organizations, vessels, aircraft...)
 # and for persons. A party's distinctive words count fully; its legal form hardly at all.
@@ -103,6 +104,7 @@ PARTY_WEIGHTS: Mapping[str, float] = {
     "title": 0.25,
     "prefix": 0.1,
     "acronym": 1.0,
+    "patronymic": 1.0,
 }
 PERSON_WEIGHTS: Mapping[str, float] = {
     **dict.fromkeys(CATEGORIES, 1.0),
@@ -110,6 +112,9 @@ PERSON_WEIGHTS: Mapping[str, float] = {
     "number": 0.5,
     "stop": 0.2,
     "title": 0.2,
+    # A patronymic (Slavic -ovich/-ovna, Turkic -ogly/-kyzy) is often left out of a name: it
+    # weighs a little less than a distinctive part, so that leaving it out costs less.
+    "patronymic": 0.45,
 }
 _DISTINCTIVE = frozenset({"core", "letter", "number", "acronym"})
 # A name with no distinctive word is matched on its places and trade words instead.
@@ -137,6 +142,7 @@ class NameAnalysis(NamedTuple):
     tokens: tuple[Token, ...]
     phonetic: tuple[str, ...]
     numbers: frozenset[str]
+    lead: int = 0  # persons: the index of the first given name ("SURNAME, Given" -> 1)
 
     @property
     def key(self) -> str:
@@ -261,6 +267,10 @@ def _party_tokens(words: list[str]) -> list[tuple[str, str, str]]:
                 hit = hit if hit is not None and hit[1] == "generic" else None
             if hit is None and size == 1:
                 hit = near_phrase(phrase)
+            if hit is None and size == 1 and (parts := split_glued(phrase)):
+                out.extend(_party_tokens(list(parts)))
+                i += 1
+                break
             if hit is not None:
                 out.extend((canon, hit[1], phrase) for canon in hit[0])
                 i += size
@@ -288,10 +298,32 @@ def _mark_acronyms(items: list[tuple[str, str, str]]) -> list[tuple[str, str, st
     return out
 
 
+_PATRONYMIC = re.compile(r"^[a-z]{3,}(?:vich|vych|vitj|ovna|evna|ivna|ichna|ogly|oglu|kyzy|qizi)$")
+_ABD = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdu", "abdoul"})
+_ARTICLES = frozenset({"al", "el", "ul", "ar", "as", "an", "ad", "ur", "ash", "az", "at"})
+_SON_OF = frozenset({"bin", "ibn", "ben", "bint", "binti"})
+
+
 def _person_tokens(words: list[str]) -> list[tuple[str, str, str]]:
+    """Person name parts: "Abd al-", "Abdel" and "Abdul" as one part "abdul", "ibn", "bin" and a
+    later "ben" as the particle "bin", patronymics and titles recognised."""
     out: list[tuple[str, str, str]] = []
-    for word in words:
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
+        if word in _ABD:
+            if word == "abd" and i < len(words) and words[i] in _ARTICLES:
+                word = f"abd {words[i]}"
+                i += 1
+            out.append(("abdul", "core", word))
+            continue
+        if word in _SON_OF and (out or word != "ben"):
+            out.append(("bint" if word.startswith("bint") else "bin", "stop", word))
+            continue
         category = _PERSON_WORDS.get(word)
+        if category is None and _PATRONYMIC.match(word):
+            category = "patronymic"
         text, category = (word, category) if category else _word_category(word)
         out.append((text, category, word))
     return out
@@ -336,6 +368,10 @@ def make_analysis(
     text: str, normalized: str, person: bool, latin: bool, tokens: tuple[Token, ...]
 ) -> NameAnalysis:
     """A `NameAnalysis` from its stored parts (the index keeps names compact on disk)."""
+    lead = 0
+    if person and "," in text:
+        lead = len(normalize_name(text.partition(",")[0]).split())
+        lead = lead if 0 < lead < len(tokens) else 0
     return NameAnalysis(
         text,
         normalized,
@@ -344,6 +380,7 @@ def make_analysis(
         tokens,
         tuple([phonetic_key(t.text) for t in tokens]),
         frozenset([t.text for t in tokens if t.category == "number"]),
+        lead,
     )
 
 

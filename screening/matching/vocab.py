@@ -103,7 +103,8 @@ LEGAL_WORDS = _words("""
 liability, joint, stock, obshchestvo, obshestvo, ogranichennoi, ogranichennoy, otvetstvennostyu,
 otvetstvennostiu, aktsionernoe, aktsionernoye, otkrytoe, otkrytoye, zakrytoe, zakrytoye, publichnoe,
 publichnoye, gesellschaft, beschrankter, haftung, sociedad, anonima, anonim, sprl, s p r l, spr,
-tovarystvo, obmezhenoiu, vidpovidalnistiu, unitary, unitarnoe, kaisha, hoesa
+tovarystvo, obmezhenoiu, vidpovidalnistiu, unitary, unitarnoe, kaisha, hoesa, open, closed,
+otkrytoe, zakrytoe, raspundere, limitata, societate, spolka, ograniczona, odpowiedzialnoscia
 """)
 
 # Trade and descriptive words common to many unrelated parties: weighted low, canonicalised.
@@ -235,7 +236,7 @@ binti, ould, wa, va, e, li, lil, im, imeni, named after, na, pri
 # Titles and honorifics of persons (weighted low for persons, like trade words for parties).
 TITLES = _words("""
 mr, mrs, ms, miss, dr, prof, professor, sir, dame, sheikh, shaykh, sheik, shaikh, shaikhah,
-sheikha, haji, hajji, hadji,
+sheikha, hafiz, hajj, alhaj, alhaji, haji, hajji, hadji,
 mullah, mulla, maulana, maulvi, mawlawi, mawlavi, qari, mufti, imam, sayyid, sayed, syed, engineer,
 gen, lieutenant, lt, colonel, col, major, maj, captain, capt, admiral, commander,
 brigadier, marshal
