@@ -92,8 +92,8 @@ def test_near_misses_stay_below_the_threshold(sdn_2024: Matcher, query: str, nea
 
 
 def test_a_person_with_a_look_alike_word_is_no_near_miss(sdn_2024: Matcher) -> None:
-    """The old nearest of "Hikari Optics" was 0.19: "AL-HIYARI, Bilal Mansur" (a person: a kind mismatch)
-    before the substituted words counted; now no listed name scores above zero."""
+    """The old nearest of "Hikari Optics" was "AL-HIYARI, Bilal Mansur" at 0.19 (a person: a
+    kind mismatch) before substituted words counted; now no listed name scores above zero."""
     assert sdn_2024.screen("Hikari Optics", kind="organization", threshold=0.0) == []
     score, explanation = compare("Hikari Optics", "AL-HIYARI, Bilal Mansur")
     assert score < 0.5
