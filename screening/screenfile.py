@@ -185,10 +185,12 @@ def screen_rows(
 ) -> Iterator[Row]:
     """Each input row (in order) with the result columns appended (typed values). A row that
     cannot be screened says why in `error`. With `workers` > 1 the work is shared between
-    forked processes; the rows are the same either way."""
+    forked processes, one window ahead of the rows being written; the rows are the same
+    either way."""
     default_kind = check_kind(kind, "--kind") or "organization"
     _worker.update(ctx=ctx, threshold=threshold, sources=sources)
     memo: dict[Query, Row] = {}
+    inflight: set[Query] = set()
     pool = None
     if workers > 1:
         import multiprocessing
@@ -196,54 +198,97 @@ def screen_rows(
         gc.collect()
         gc.freeze()  # the loaded index stays shared with the workers, not copied by the GC
         pool = multiprocessing.get_context("fork").Pool(workers)
+    pending: list[_Window] = []
     try:
-        window: list[dict[str, str]] = []
-        for row in rows:
-            window.append(row)
-            if len(window) == _WINDOW:
-                yield from _window(window, default_kind, memo, pool, workers)
-                if progress:
-                    progress(len(window))
-                window = []
-        if window:
-            yield from _window(window, default_kind, memo, pool, workers)
-            if progress:
-                progress(len(window))
+        for window in _chunks(rows, _WINDOW):
+            if len(memo) > _MEMO_MAX:
+                memo.clear()  # bounded memory on huge files; a window keeps what it needs
+            pending.append(_Window(window, default_kind, memo, inflight, pool, workers))
+            if len(pending) > 1:  # the next window is being screened while this one is written
+                yield from pending.pop(0).finish(memo, inflight, pending, progress)
+        while pending:
+            yield from pending.pop(0).finish(memo, inflight, pending, progress)
     finally:
         if pool is not None:
             pool.terminate()
             gc.unfreeze()
 
 
-def _window(
-    window: list[dict[str, str]],
-    default_kind: str,
-    memo: dict[Query, Row],
-    pool: Any,
-    workers: int,
-) -> Iterator[Row]:
-    queries = [_query(r, default_kind) for r in window]
-    todo: dict[Query, str] = {}
-    for q, r in zip(queries, window, strict=True):
-        if not isinstance(q, str) and q not in memo and q not in todo:
-            todo[q] = r["name"].strip()
-    items = list(todo.items())
-    if len(memo) + len(items) > _MEMO_MAX:
-        memo.clear()
-    if pool is not None and len(items) > _MIN_PARALLEL:
-        size = -(-len(items) // (workers * 4))
-        chunks = [items[i : i + size] for i in range(0, len(items), size)]
-        results = [r for done in pool.map(_screen_batch, chunks) for r in done]
-    else:
-        results = _screen_batch(items)
-    memo.update(zip(todo, results, strict=True))
-    for q, r in zip(queries, window, strict=True):
-        out = dict(r)
-        if isinstance(q, str):
-            out.update(_EMPTY, error=q)
+def _chunks(rows: Iterable[dict[str, str]], size: int) -> Iterator[list[dict[str, str]]]:
+    window: list[dict[str, str]] = []
+    for row in rows:
+        window.append(row)
+        if len(window) == size:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
+class _Window:
+    """One window of rows: its queries, the results it already has, and the new queries sent
+    to be screened (in the workers, asynchronously, or here)."""
+
+    def __init__(
+        self,
+        rows: list[dict[str, str]],
+        default_kind: str,
+        memo: dict[Query, Row],
+        inflight: set[Query],
+        pool: Any,
+        workers: int,
+    ) -> None:
+        self.rows = rows
+        self.queries = [_query(r, default_kind) for r in rows]
+        self.known: dict[Query, Row] = {}
+        self.waiting: set[Query] = set()  # screened by an earlier window still in flight
+        todo: dict[Query, str] = {}
+        for q, r in zip(self.queries, rows, strict=True):
+            if isinstance(q, str) or q in self.known or q in todo:
+                continue
+            if q in inflight:
+                self.waiting.add(q)
+                continue
+            hit = memo.get(q)
+            if hit is not None:
+                self.known[q] = hit
+            else:
+                todo[q] = r["name"].strip()
+        self.todo = list(todo)
+        inflight.update(todo)
+        items = list(todo.items())
+        self.handle: Any = None
+        self.results: list[Row] = []
+        if pool is not None and len(items) > _MIN_PARALLEL:
+            size = -(-len(items) // (workers * 4))
+            chunks = [items[i : i + size] for i in range(0, len(items), size)]
+            self.handle = pool.map_async(_screen_batch, chunks)
         else:
-            out.update(memo[q])
-        yield out
+            self.results = _screen_batch(items)
+
+    def finish(
+        self,
+        memo: dict[Query, Row],
+        inflight: set[Query],
+        later: list[_Window],
+        progress: Callable[[int], None] | None,
+    ) -> Iterator[Row]:
+        if self.handle is not None:
+            self.results = [r for done in self.handle.get() for r in done]
+        own = dict(zip(self.todo, self.results, strict=True))
+        memo.update(own)
+        inflight.difference_update(own)
+        for window in later:  # hand over what later windows wait for: the memo may be cleared
+            window.known.update({q: own[q] for q in window.waiting & own.keys()})
+        for q, r in zip(self.queries, self.rows, strict=True):
+            out = dict(r)
+            if isinstance(q, str):
+                out.update(_EMPTY, error=q)
+            else:
+                out.update(own.get(q) or self.known[q])
+            yield out
+        if progress:
+            progress(len(self.rows))
 
 
 def _text(value: object) -> object:

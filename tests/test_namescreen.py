@@ -245,3 +245,8 @@ def test_parallel_batch_equals_serial_and_keeps_order(
     assert [r["ref"] for r in parallel] == [str(i) for i in range(len(names))]
     # Each distinct query is screened once: repeats get the very same result values.
     assert serial[0] == {**serial[6], "ref": "0"} and serial[0]["match"] is True
+    # Small windows screened ahead of the rows written, with the memo cleared as it goes.
+    monkeypatch.setattr(screenfile, "_WINDOW", 7)
+    monkeypatch.setattr(screenfile, "_MEMO_MAX", 2)
+    assert list(screenfile.screen_rows(ctx, iter(rows), workers=2)) == serial
+    assert list(screenfile.screen_rows(ctx, iter(rows))) == serial
