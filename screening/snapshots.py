@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from .canonical import record_hash, records_hash
@@ -168,7 +168,14 @@ def lock_source(session: Session, source_id: str) -> None:
     elif conn.dialect.name == "sqlite":
         # pysqlite opens its own transaction only before DML; an explicit BEGIN IMMEDIATE
         # takes the write lock now (waiting up to busy_timeout) and pysqlite then adds none.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as exc:  # "database is locked" after busy_timeout
+            session.rollback()
+            raise RefreshRejected(
+                f"{source_id}: another writer held the database for too long ({exc.orig}); "
+                "kept the active snapshot, try again"
+            ) from exc
     session.expire_all()
 
 
