@@ -108,7 +108,7 @@ class FamilySearch:
 
     def could_match(self, name: str) -> bool:
         """A cheap gate before the engine: whether the name contains a short family name
-        ("ZTE", "UNV") as a word, or shares at least a third (and two) of the letter triples of
+        ("ZTE", "UNV") as a word, or shares at least half (and two) of the letter triples of
         the distinctive words of a longer one (its legal form, trade words and places left
         out; spaces ignored, so joined and split words count). A name sharing fewer cannot
         score near the threshold against it, so batch screening skips the engine."""
@@ -116,7 +116,7 @@ class FamilySearch:
         if self._short.intersection(normalized.split()):
             return True
         grams = _trigrams(normalized)
-        return any(len(grams & g) >= max(2, len(g) / 3) for g in self._grams)
+        return any(len(grams & g) >= max(2, len(g) / 2) for g in self._grams)
 
     def search(self, name: str, threshold: float | None = None) -> list[FamilyFind]:
         """Rows one of whose names scores at or above the organization threshold, best first,
