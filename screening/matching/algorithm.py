@@ -159,11 +159,20 @@ def evaluate(
     ctx: Context,
     cache: SimCache | None = None,
     explain: bool = False,
+    floor: float = 0.0,
 ) -> tuple[float, list[FeatureResult]]:
-    """Score a screened name against one listed name; with `explain`, the features too."""
+    """Score a screened name against one listed name; with `explain`, the features too. With a
+    `floor`, a name whose score cannot reach it (only the country's agreement adds to the name
+    score) returns an upper bound of its score, under the floor, without the qualifiers."""
     cfg = config_for(ctx.query_kind or ctx.listed_kind)
     al = align(q, c, cfg.extras, cache)
     name_score = al.score
+    if floor and not explain:
+        bound = name_score
+        if cfg.acronym > bound and (ft.acronym_word(q) or ft.acronym_word(c)):
+            bound = cfg.acronym
+        if bound + cfg.country_match < floor:
+            return _clamp(bound + cfg.country_match), []
     acronym_value = 0.0
     if cfg.acronym and name_score < cfg.acronym:
         acronym_value, acronym_detail = ft.acronym(q, c)

@@ -7,6 +7,7 @@ other ("HIK VISION" ~ "Hikvision", and "Hong ... Kong" reordered ~ "Hong Kong").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
@@ -46,6 +47,8 @@ def _close_edits(length: int) -> int:
 
 ROMANISATION = 0.8  # one short name part in two romanisations (Hsi/Xi), or across scripts
 NICKNAME = 0.9  # Ben and Benjamin
+PARTICLE = 0.95  # "ben" and "bin" (son of)
+_BEN_BIN = frozenset({"ben", "bin"})
 
 
 def token_pair_similarity(
@@ -60,8 +63,8 @@ def token_pair_similarity(
     0.75 within one script, from three, when the spellings also look alike: Jaro-Winkler 0.75 or
     more); "transliteration" (0.8): the same loose sound key across scripts or, for persons,
     between German, Slavic and Baltic spellings (Хиквижн/Hikvision, Tschernow/Chernov); for
-    persons "nickname" (0.9, Ben/Benjamin), "romanisation" (0.8, Hsi/Xi, Chang/Zhang) and
-    "initial" (0.7, a single letter and a word it starts)."""
+    persons "nickname" (0.9, Ben/Benjamin), "particle" (0.95, ben/bin), "romanisation" (0.8,
+    Hsi/Xi, Chang/Zhang) and "initial" (0.7, a single letter and a word it starts)."""
     if a == b:
         return 1.0, "same"
     if a.isdigit() or b.isdigit():
@@ -72,6 +75,8 @@ def token_pair_similarity(
             return (_INITIAL, "initial") if a[0] == b[0] else (0.0, "")
         if nickname(a, b):
             return NICKNAME, "nickname"
+        if {a, b} == _BEN_BIN:
+            return PARTICLE, "particle"
         if la <= 5 and lb <= 5 and syllable_key(a) == syllable_key(b):
             return ROMANISATION, "romanisation"
     if "x" in a or "x" in b:  # Aleksey / Alexei
@@ -168,6 +173,7 @@ def _similar(
 
 
 Option = tuple[float, int, tuple[int, ...], tuple[int, ...], str]
+_RANK = itemgetter(0, 1)  # best similarity first; at a tie, the pair that joins more tokens
 
 
 def _token_options(
@@ -222,7 +228,9 @@ def _joined_options(
     """Two unpaired tokens of `side` joined, paired with one token of `other`: neighbours in
     either order, exactly or within typos ("hik" + "vision" ~ "hikvision"); any two when few are
     left (a reordered "Kong ... Hong"), exactly or through the recognised spelling ("hong" +
-    "kong" -> "hongkong")."""
+    "kong" -> "hongkong"); and three neighbours written as one word ("Ak Bars Bank" ~
+    "Akbarsbank"). A joined text whose length no unpaired word of `other` comes near is not
+    built at all."""
     free = [i for i in range(len(side)) if i not in taken and side[i].category not in _NO_JOIN]
     if len(free) < 2 or len(other_taken) == len(other):
         return []
@@ -231,12 +239,22 @@ def _joined_options(
         if j not in other_taken:
             first.setdefault(text, j)
     lengths = {len(text) for text in first}
+    longest = max(lengths) + 4
+    sizes = [len(t.text) for t in side]
     far = len(free) <= _FAR_JOIN
     out: list[Option] = []
     for x, i in enumerate(free):
         for k in free[x + 1 :]:
             if k != i + 1 and not far:
                 break
+            size = sizes[i] + sizes[k]
+            if k == i + 1 and k + 1 in free:
+                out += _joined_three(side, (i, k, k + 1), first, lengths, query_side, cache)
+            if size > longest:
+                continue
+            e = max_edits(size)
+            if not any(abs(n - size) <= e for n in lengths):
+                continue
             natural = side[i].text + side[k].text
             for text in (natural, side[k].text + side[i].text):
                 hits: list[tuple[int, float]] = []
@@ -245,14 +263,33 @@ def _joined_options(
                     exact = first.get(canon)
                 if exact is not None:
                     hits.append((exact, 1.0))
-                elif text is natural and k == i + 1 and len(text) >= 6:
-                    e = max_edits(len(text))
-                    if any(abs(n - len(text)) <= e for n in lengths):
-                        hits = _fuzzy_join(text, first, e, cache)
+                elif text is natural and k == i + 1 and size >= 6:
+                    hits = _fuzzy_join(text, first, e, cache)
                 for j, s in hits:
                     pair = ((i, k), (j,)) if query_side else ((j,), (i, k))
                     out.append((s, 2, pair[0], pair[1], "joined"))
     return out
+
+
+def _joined_three(
+    side: tuple[Token, ...],
+    trio: tuple[int, int, int],
+    first: dict[str, int],
+    lengths: set[int],
+    query_side: bool,
+    cache: SimCache,
+) -> list[Option]:
+    """Three neighbouring tokens written as one word of `other`, exactly or within typos."""
+    text = "".join(side[n].text for n in trio)
+    e = max_edits(len(text))
+    if not any(abs(n - len(text)) <= e for n in lengths):
+        return []
+    j = first.get(text)
+    hits = [(j, 1.0)] if j is not None else _fuzzy_join(text, first, e, cache)
+    return [
+        (s, 3, trio, (j,), "joined") if query_side else (s, 3, (j,), trio, "joined")
+        for j, s in hits
+    ]
 
 
 _FAR_JOIN = 4  # join non-adjacent unpaired tokens only when few are left (reordered words)
@@ -283,16 +320,23 @@ def align(
     if len(qt) > 1 or len(ct) > 1:
         options += _joined_options(qt, [t.text for t in ct], exact_q, exact_c, True, cache)
         options += _joined_options(ct, [t.text for t in qt], exact_c, exact_q, False, cache)
-    options.sort(key=lambda o: (o[0], o[1]), reverse=True)
+    options.sort(key=_RANK, reverse=True)
     result = Alignment()
     used_q: set[int] = set()
     used_c: set[int] = set()
-    for s, _, qi, ci, how in options:
-        if used_q.intersection(qi) or used_c.intersection(ci):
-            continue
-        used_q.update(qi)
-        used_c.update(ci)
-        weight = sum(qt[i].weight for i in qi) + sum(ct[j].weight for j in ci)
+    for s, size, qi, ci, how in options:
+        if size == 1:
+            if qi[0] in used_q or ci[0] in used_c:
+                continue
+            used_q.add(qi[0])
+            used_c.add(ci[0])
+            weight = qt[qi[0]].weight + ct[ci[0]].weight
+        else:
+            if used_q.intersection(qi) or used_c.intersection(ci):
+                continue
+            used_q.update(qi)
+            used_c.update(ci)
+            weight = sum(qt[i].weight for i in qi) + sum(ct[j].weight for j in ci)
         result.pairs.append(Pair(qi, ci, s, how))
         result.similarity_sum += s * weight
         result.matched_weight += weight

@@ -305,8 +305,8 @@ _SON_OF = frozenset({"bin", "ibn", "ben", "bint", "binti"})
 
 
 def _person_tokens(words: list[str]) -> list[tuple[str, str, str]]:
-    """Person name parts: "Abd al-", "Abdel" and "Abdul" as one part "abdul", "ibn", "bin" and a
-    later "ben" as the particle "bin", patronymics and titles recognised."""
+    """Person name parts: "Abd al-", "Abdel" and "Abdul" as one part "abdul", "ibn" as "bin",
+    a "ben" after the first part as a particle, patronymics and titles recognised."""
     out: list[tuple[str, str, str]] = []
     i = 0
     while i < len(words):
@@ -319,7 +319,10 @@ def _person_tokens(words: list[str]) -> list[tuple[str, str, str]]:
             out.append(("abdul", "core", word))
             continue
         if word in _SON_OF and (out or word != "ben"):
-            out.append(("bint" if word.startswith("bint") else "bin", "stop", word))
+            # "ben" keeps its spelling (a reordered "Ben ..." is the same word); align.py pairs
+            # it with "bin".
+            text = "ben" if word == "ben" else "bint" if word.startswith("bint") else "bin"
+            out.append((text, "stop", word))
             continue
         category = _PERSON_WORDS.get(word)
         if category is None and _PATRONYMIC.match(word):
