@@ -48,6 +48,7 @@ def _close_edits(length: int) -> int:
 ROMANISATION = 0.8  # one short name part in two romanisations (Hsi/Xi), or across scripts
 NICKNAME = 0.9  # Ben and Benjamin
 PARTICLE = 0.95  # "ben" and "bin" (son of)
+TRANSLITERATED = 0.9  # the same word once "kh" from another script is read as "h"
 _BEN_BIN = frozenset({"ben", "bin"})
 
 
@@ -61,7 +62,8 @@ def token_pair_similarity(
     consonants, as between transliterations: Khaled/Khalid); "sound": the same phonetic key
     beyond that (0.85 `across` scripts, where transliteration loses vowels, from two consonants;
     0.75 within one script, from three, when the spellings also look alike: Jaro-Winkler 0.75 or
-    more); "transliteration" (0.8): the same loose sound key across scripts or, for persons,
+    more); "transliteration": 0.9 across scripts when "kh" read as "h" makes the words equal
+    (Дахуа/Dahua), else 0.8 for the same loose sound key across scripts or, for persons,
     between German, Slavic and Baltic spellings (Хиквижн/Hikvision, Tschernow/Chernov); for
     persons "nickname" (0.9, Ben/Benjamin), "particle" (0.95, ben/bin), "romanisation" (0.8,
     Hsi/Xi, Chang/Zhang) and "initial" (0.7, a single letter and a word it starts)."""
@@ -79,6 +81,8 @@ def token_pair_similarity(
             return PARTICLE, "particle"
         if la <= 5 and lb <= 5 and syllable_key(a) == syllable_key(b):
             return ROMANISATION, "romanisation"
+    if across and ("kh" in a or "kh" in b) and a.replace("kh", "h") == b.replace("kh", "h"):
+        return TRANSLITERATED, "transliteration"  # Cyrillic Х renders H: Дахуа, "dakhua"
     if "x" in a or "x" in b:  # Aleksey / Alexei
         a, b = a.replace("x", "ks"), b.replace("x", "ks")
         la, lb = len(a), len(b)
@@ -94,7 +98,9 @@ def token_pair_similarity(
             swaps = Levenshtein.distance(a, b, score_cutoff=2 * osa) - osa
             cost = osa - 0.5 * swaps + (0.5 if a[0] != b[0] else 0.0)
             sim = 1.0 - cost * (1.0 / longest + _EDIT_COST)
-            if sim >= _MIN_TYPO:
+            if sim >= ROMANISATION or (sim >= _MIN_TYPO and not (across or person)):
+                return sim, "typo"
+            if sim >= _MIN_TYPO and not _loose_agree(a, b):
                 return sim, "typo"
     if pa == pb and across and len(pa) >= 2 and min(la, lb) >= 3:
         return SOUND_ALIKE_ACROSS, "sound"
@@ -105,11 +111,17 @@ def token_pair_similarity(
         and JaroWinkler.similarity(a, b) >= _SOUND_SPELLING
     ):
         return SOUND_ALIKE, "sound"
-    if (across or person) and min(la, lb) >= 4:
-        ka = loose_key(a)
-        if len(ka) >= 3 and ka == loose_key(b):
-            return ROMANISATION, "transliteration"
+    if (across or person) and _loose_agree(a, b):
+        return ROMANISATION, "transliteration"
     return 0.0, ""
+
+
+def _loose_agree(a: str, b: str) -> bool:
+    """Both words of four letters or more with the same loose sound key (variants.loose_key)."""
+    if len(a) < 4 or len(b) < 4:
+        return False
+    ka = loose_key(a)
+    return len(ka) >= 3 and ka == loose_key(b)
 
 
 _MIN_TYPO = 0.5

@@ -11,7 +11,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screening.matching import compare, default_threshold, weighted_tokens
+from screening.matching import Matcher, compare, default_threshold, weighted_tokens
 
 from .conftest import real_records
 
@@ -49,6 +49,14 @@ def test_a_single_short_word_and_a_trade_word_the_list_lacks_is_no_match() -> No
 def test_cyrillic_transliteration_reaches_the_latin_name() -> None:
     """Хиквижн is how Russian writes Hikvision; OFAC NS-CMIC lists the alias "HIKVISION"."""
     assert _score("Хиквижн", "HIKVISION") >= default_threshold("organization")
+
+
+def test_a_cyrillic_query_retrieves_the_latin_listing(matcher: Matcher) -> None:
+    """The index finds "HIKVISION" (OFAC NS-CMIC ent_num 30946) for "Хиквижн" through the loose
+    sound key, and Dahua for "Дахуа" (Х written "kh" renders H)."""
+    hits = {m.entity_id: m.score for m in matcher.screen("Хиквижн", kind="organization")}
+    assert "us_ofac_cons:30946" in hits
+    assert _score("Дахуа", "Dahua Technology") >= default_threshold("organization")
 
 
 def test_an_arabic_original_script_name_finds_its_latin_form() -> None:
