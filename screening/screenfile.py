@@ -14,7 +14,9 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -163,14 +165,28 @@ def _query(row: dict[str, str], default_kind: str) -> Query | str:
     return (normalize_name(name), kind, country, name.isascii())
 
 
-_worker: dict[str, Any] = {}
+@dataclass(frozen=True)
+class _Job:
+    ctx: ScreenContext
+    threshold: float | None
+    sources: list[str] | None
+
+    def screen(self, items: list[tuple[Query, str]]) -> list[Row]:
+        return [
+            screen_query(self.ctx, name, q[1], q[2], self.threshold, self.sources)
+            for q, name in items
+        ]
 
 
-def _screen_batch(items: list[tuple[Query, str]]) -> list[Row]:
-    a = _worker
-    return [
-        screen_query(a["ctx"], name, q[1], q[2], a["threshold"], a["sources"]) for q, name in items
-    ]
+# The job a forked worker runs: set just before the fork (under the lock), so each pool's
+# workers keep their own copy whatever another caller sets later.
+_fork_job: _Job | None = None
+_fork_lock = threading.Lock()
+
+
+def _screen_in_worker(items: list[tuple[Query, str]]) -> list[Row]:
+    assert _fork_job is not None
+    return _fork_job.screen(items)
 
 
 def screen_rows(
@@ -187,23 +203,26 @@ def screen_rows(
     cannot be screened says why in `error`. With `workers` > 1 the work is shared between
     forked processes, one window ahead of the rows being written; the rows are the same
     either way."""
+    global _fork_job
     default_kind = check_kind(kind, "--kind") or "organization"
-    _worker.update(ctx=ctx, threshold=threshold, sources=sources)
+    job = _Job(ctx, threshold, sources)
     memo: dict[Query, Row] = {}
     inflight: set[Query] = set()
     pool = None
     if workers > 1:
         import multiprocessing
 
-        gc.collect()
-        gc.freeze()  # the loaded index stays shared with the workers, not copied by the GC
-        pool = multiprocessing.get_context("fork").Pool(workers)
+        with _fork_lock:
+            _fork_job = job
+            gc.collect()
+            gc.freeze()  # the loaded index stays shared with the workers, not copied by the GC
+            pool = multiprocessing.get_context("fork").Pool(workers)
     pending: list[_Window] = []
     try:
         for window in _chunks(rows, _WINDOW):
             if len(memo) > _MEMO_MAX:
                 memo.clear()  # bounded memory on huge files; a window keeps what it needs
-            pending.append(_Window(window, default_kind, memo, inflight, pool, workers))
+            pending.append(_Window(job, window, default_kind, memo, inflight, pool, workers))
             if len(pending) > 1:  # the next window is being screened while this one is written
                 yield from pending.pop(0).finish(memo, inflight, pending, progress)
         while pending:
@@ -231,6 +250,7 @@ class _Window:
 
     def __init__(
         self,
+        job: _Job,
         rows: list[dict[str, str]],
         default_kind: str,
         memo: dict[Query, Row],
@@ -262,9 +282,9 @@ class _Window:
         if pool is not None and len(items) > _MIN_PARALLEL:
             size = -(-len(items) // (workers * 4))
             chunks = [items[i : i + size] for i in range(0, len(items), size)]
-            self.handle = pool.map_async(_screen_batch, chunks)
+            self.handle = pool.map_async(_screen_in_worker, chunks)
         else:
-            self.results = _screen_batch(items)
+            self.results = job.screen(items)
 
     def finish(
         self,
