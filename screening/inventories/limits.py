@@ -13,6 +13,7 @@ import re
 import reprlib
 import zipfile
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import Any
 
 import yaml
@@ -75,7 +76,8 @@ def check_document_size(n_bytes: int, filename: str, what: str) -> None:
 
 # JSON -------------------------------------------------------------------------------------
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)  # unrolled: twice as fast
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
@@ -84,14 +86,8 @@ def check_json_depth(text: str, filename: str, limit: int = MAX_DEPTH) -> None:
     would raise RecursionError). Strings are removed first, so brackets inside them do not
     count; what is left is only brackets, scanned once."""
     brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
-    depth = 0
-    for ch in brackets:
-        if ch in "[{":
-            depth += 1
-            if depth > limit:
-                raise depth_error(filename, "JSON", limit)
-        else:
-            depth -= 1
+    if max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > limit:
+        raise depth_error(filename, "JSON", limit)
 
 
 def depth_error(filename: str, what: str, limit: int = MAX_DEPTH) -> InputError:
