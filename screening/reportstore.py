@@ -11,9 +11,11 @@ new one is stored. Reports stored before 0003 keep their JSON `report` and read 
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import uuid
 import zlib
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -70,14 +72,40 @@ def score_upload(
     return report
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
+def _json_pieces(report: dict[str, Any]) -> Iterator[str]:
+    """The report's JSON text in pieces: its long lists (devices, items, errors) element by
+    element, so the whole text (~2.5 KB a device) is never held at once."""
+    yield "{"
+    for i, (key, value) in enumerate(report.items()):
+        yield ("," if i else "") + _dumps(str(key)) + ":"
+        if isinstance(value, list):
+            yield "[" + ",".join(_dumps(v) for v in value[:1])
+            for v in value[1:]:
+                yield "," + _dumps(v)
+            yield "]"
+        else:
+            yield _dumps(value)
+    yield "}"
+
+
 def compress_report(report: dict[str, Any], limit: int, filename: str) -> bytes:
     """The report as gzip-compressed JSON; ReportTooLarge as soon as it passes `limit` bytes."""
-    text = json.dumps(report, ensure_ascii=False, default=str, separators=(",", ":")).encode()
     comp = zlib.compressobj(6, zlib.DEFLATED, _GZIP)
     out: list[bytes] = []
     size = 0
-    for start in range(0, len(text), _SLICE):
-        out.append(comp.compress(text[start : start + _SLICE]))
+    pending: list[str] = []
+    held = 0
+    for piece in itertools.chain(_json_pieces(report), [""]):
+        pending.append(piece)
+        held += len(piece)
+        if held < _SLICE and piece:
+            continue
+        out.append(comp.compress("".join(pending).encode()))
+        pending, held = [], 0
         size += len(out[-1])
         if size > limit:
             break

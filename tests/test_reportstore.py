@@ -145,3 +145,11 @@ def test_reports_stored_before_compression_still_read(store: tuple[Database, Set
     with db.session() as s:
         row = reportstore.get_report(s, "00000000-0000-0000-0000-000000000001")
         assert row.report["devices"] == json.loads(json.dumps(report["devices"], default=str))
+
+
+def test_compressed_json_is_exact_for_every_list_shape() -> None:
+    report = {"a": [], "b": [1], "c": [1, "x,y", {"k": ["]", "é"]}], "d": {"e": None}, "f": 2.5}
+    body = reportstore.compress_report(report, 10_000, "r.csv")
+    assert json.loads(gzip.decompress(body)) == report
+    with pytest.raises(InputError, match=r"r\.csv: the report is over 10 bytes compressed"):
+        reportstore.compress_report(report, 10, "r.csv")
