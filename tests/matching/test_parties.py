@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening.devices.reference import REFERENCE_FILES, Reference, load_reference
 from screening.matching.families import FamilySearch
@@ -128,3 +130,26 @@ def test_group_found_listings_and_family_paths(
         parent_short=short,
     )
     assert set(only[0].listings) == {"us_ofac_cons:30946"}
+
+
+def _partition(table: PartyTable) -> set[frozenset[str]]:
+    return {frozenset(m) for m in table.members.values()}
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_parties_do_not_depend_on_the_order_of_the_listings(
+    records: dict[str, list[Record]], reference: Reference, data: st.DataObject
+) -> None:
+    # The listings of the grouped pairs above, and their neighbours in each real file.
+    wanted = {"18962", "18771", "30702", "30946", "kgb-alpha-by", "18299"}
+    listings = [
+        facts(s, r, reference)
+        for s, recs in records.items()
+        for i, r in enumerate(recs)
+        if r.local_id in wanted or i % 500 == 0 or "hikvision" in r.name.lower()
+    ]
+    base = _partition(build_party_table(listings))
+    assert any(len(group) > 1 for group in base)
+    shuffled = data.draw(st.permutations(listings))
+    assert _partition(build_party_table(shuffled)) == base
