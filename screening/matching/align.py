@@ -22,7 +22,10 @@ TYPO_SOUND_ALIKE = 0.92  # a typo that keeps the consonants (Khaled/Khalid, Bark
 SOUND_ALIKE = 0.75  # same phonetic key, same script
 SOUND_ALIKE_ACROSS = 0.85  # same phonetic key, one name transliterated from another script
 _INITIAL = 0.7
-_EDIT_COST = 0.05  # per edit, on top of edits / length
+# Per edit, on top of edits / length, in words of up to 7 letters: one letter more or less in a
+# short name ("Canon" / "CANCON") is a different name more often than a typo.
+_EDIT_COST = 0.05
+_SHORT = 7
 # Within one script, sound-alike spellings must also look alike (Jaro-Winkler): Qadhafi and
 # Gaddafi (0.81) do, "vision" and "Fazzone" (0.54) do not.
 _SOUND_SPELLING = 0.75
@@ -57,7 +60,8 @@ def token_pair_similarity(
 ) -> tuple[float, str]:
     """Similarity of two tokens and how they agree: "same" 1.0; "typo": a graded similarity over
     insertions, deletions, substitutions or transpositions (a swap of two neighbours counts half,
-    a changed first letter half more), 1 - edits x (1 / length + 0.05), down to 0.5, tolerating 1
+    a changed first letter half more), 1 - edits x (1 / length + 0.05 up to 7 letters), down to
+    0.5, tolerating 1
     edit from 4 letters, 2 from 6, 3 from 9 (0.92 when the edits keep the first letter and the
     consonants, as between transliterations: Khaled/Khalid); "sound": the same phonetic key
     beyond that (0.85 `across` scripts, where transliteration loses vowels, from two consonants;
@@ -97,7 +101,7 @@ def token_pair_similarity(
                 return TYPO_SOUND_ALIKE, "typo, sounds alike"
             swaps = Levenshtein.distance(a, b, score_cutoff=2 * osa) - osa
             cost = osa - 0.5 * swaps + (0.5 if a[0] != b[0] else 0.0)
-            sim = 1.0 - cost * (1.0 / longest + _EDIT_COST)
+            sim = 1.0 - cost * (1.0 / longest + (_EDIT_COST if longest <= _SHORT else 0.0))
             if sim >= ROMANISATION or (sim >= _MIN_TYPO and not (across or person)):
                 return sim, "typo"
             if sim >= _MIN_TYPO and not _loose_agree(a, b):
