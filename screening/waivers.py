@@ -191,9 +191,9 @@ def parse_waivers(data: bytes | str, name: str = "waivers") -> list[Waiver]:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{name}: not valid YAML{where}: {problem}") from exc
+        raise InputError(f"{name}: not valid YAML{where}: {str(problem)[:200]}") from exc
     except ValueError as exc:  # an explicit !!timestamp with an impossible date
-        raise InputError(f"{name}: not valid YAML: {exc}") from exc
+        raise InputError(f"{name}: not valid YAML: {str(exc)[:200]}") from exc
     if doc is None:
         return []
     assert node is not None

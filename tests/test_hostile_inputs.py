@@ -298,3 +298,148 @@ def test_document_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
         read(FIX / "inventory_devices.json", "inventory_devices.json")
     with pytest.raises(InputError, match="over the 100-byte limit"):
         read(io.BytesIO(data), "inventory_devices.json")
+
+
+# Generated hostile files: whatever the bytes, a reader yields rows or raises InputError with
+# a bounded message -- never another exception, never an unbounded message. ----------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+MAX_MESSAGE = 2000
+
+
+def read_or_refuse(data: bytes, name: str, kind: str = "inventory") -> None:
+    try:
+        for item in read_rows(data, name, kind=kind, max_rows=500):  # type: ignore[arg-type]
+            if isinstance(item, RowError):
+                assert len(item.text(name)) < MAX_MESSAGE
+    except InputError as exc:
+        assert exc.detail.startswith(name) and len(exc.detail) < MAX_MESSAGE, exc.detail[:300]
+
+
+HEADER = "Make,Model,MAC Address,Face recognition,Qty\n"
+CSV_PIECES = st.sampled_from(
+    [
+        '"',
+        '""',
+        ",",
+        ";",
+        "\t",
+        "\n",
+        "\r",
+        "\r\n",
+        "=cmd|' /C calc'!A0",
+        "Axis",
+        "P3245-V",
+        "44:19:B6:12:34:56",
+        "yes",
+        "ß",
+        "\u2028",
+        "\x00",
+        "\x1b",
+        "\ufeff",
+        "Z" * 300,
+    ]
+)
+
+
+@FUZZ
+@given(st.lists(CSV_PIECES, max_size=60), st.sampled_from(["inventory", "po"]))
+def test_generated_csv(pieces: list[str], kind: str) -> None:
+    read_or_refuse((HEADER + "".join(pieces)).encode("utf-8"), "g.csv", kind)
+
+
+@FUZZ
+@given(st.binary(max_size=3000), st.sampled_from(["g.csv", "g.json", "g.yaml", "g.xlsx"]))
+def test_generated_bytes(data: bytes, name: str) -> None:
+    read_or_refuse(data, name)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+ROWS = st.lists(
+    st.dictionaries(st.sampled_from(["make", "model", "mac", "qty", "vendor", "x"]), JSON_VALUES),
+    max_size=6,
+)
+
+
+@FUZZ
+@given(
+    st.one_of(ROWS, JSON_VALUES, st.dictionaries(st.text(max_size=8), ROWS, max_size=2)),
+    st.integers(min_value=0, max_value=200),
+)
+def test_generated_json(doc: object, nest: int) -> None:
+    text = json.dumps(doc)
+    read_or_refuse(text.encode(), "g.json")
+    read_or_refuse(("[" * nest + text + "]" * nest).encode(), "g.json")
+
+
+YAML_PIECES = st.sampled_from(
+    [
+        "- ",
+        "make: ",
+        "model: ",
+        "&a ",
+        "*a",
+        "&b ",
+        "*b",
+        "<<: ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ", ",
+        "\n",
+        "\n  ",
+        "? ",
+        ": ",
+        "!!str ",
+        "!!binary ",
+        "!!python/object ",
+        "'",
+        '"',
+        "Axis",
+        "12:34:56",
+        "0012",
+        "no",
+        "~",
+        "|",
+        ">",
+        "#",
+    ]
+)
+
+
+@FUZZ
+@given(st.lists(YAML_PIECES, max_size=50), st.sampled_from(["inventory", "po"]))
+def test_generated_yaml(pieces: list[str], kind: str) -> None:
+    read_or_refuse("".join(pieces).encode(), "g.yaml", kind)
+
+
+XLSX_PARTS = st.sampled_from(
+    [SST, "xl/worksheets/sheet1.xml", "xl/workbook.xml", "[Content_Types].xml"]
+)
+
+
+@FUZZ
+@given(XLSX_PARTS, st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
+def test_generated_xlsx_part(part: str, body: bytes) -> None:
+    read_or_refuse(_workbook_with(part, body), "g.xlsx")
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), max_size=8))
+def test_generated_damaged_xlsx(flips: list[tuple[int, int]]) -> None:
+    data = bytearray(_workbook_with(SST, _shared_strings(["Make", "Model", "Axis", "P3245-V"])))
+    for at, value in flips:
+        data[at % len(data)] = value
+    read_or_refuse(bytes(data), "g.xlsx")

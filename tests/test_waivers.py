@@ -306,3 +306,62 @@ def test_deep_and_oversized_waiver_files_are_input_errors() -> None:
         parse_waivers("waivers: " + "[" * 10_000 + "]" * 10_000, "w.yaml")
     with pytest.raises(InputError, match=r"w\.yaml: .* over the 1,048,576-byte limit"):
         parse_waivers("# " + "x" * (1 << 20) + "\nwaivers: []\n", "w.yaml")
+
+
+WAIVER_PIECES = [
+    "waivers:",
+    "\n  - ",
+    "match: ",
+    "{",
+    "}",
+    "[",
+    "]",
+    ", ",
+    "part_number: ",
+    "row: ",
+    "file: ",
+    "entity_id: ",
+    "rule: ",
+    "reason: ",
+    "approver: ",
+    "expires: ",
+    "2027-02-30",
+    "2027-01-01",
+    "!!timestamp ",
+    "!!binary ",
+    "!!python/name:os.system ",
+    "&a ",
+    "*a",
+    "<<: ",
+    "? ",
+    ": ",
+    "\n    ",
+    "x",
+    "'",
+    '"',
+    "\x00",
+    "-1",
+    "~",
+    "|",
+    "#",
+]
+
+
+def test_generated_waiver_files_are_read_or_refused_with_a_short_message() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(
+        max_examples=80,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(st.lists(st.sampled_from(WAIVER_PIECES), max_size=40))
+    def check(pieces: list[str]) -> None:
+        try:
+            parse_waivers("".join(pieces), "g.yaml")
+        except InputError as exc:
+            assert exc.detail.startswith("g.yaml") and len(exc.detail) < 1000
+
+    check()

@@ -168,9 +168,10 @@ def _yaml_object(node: yaml.Node, loader: yaml.SafeLoader) -> dict[str, Cell] | 
 
 def read_yaml(data: bytes, filename: str, kind: Kind) -> Iterator[DeviceRow | RowError]:
     text = decode_whole(data, filename, "YAML")
-    loader = _Loader(text)
-    loader.yaml_filename = filename
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # the reader refuses control characters already here
+        loader.yaml_filename = filename
         root = loader.bounded_single_node()
         where = "the list"
         if isinstance(root, yaml.MappingNode):
@@ -187,9 +188,10 @@ def read_yaml(data: bytes, filename: str, kind: Kind) -> Iterator[DeviceRow | Ro
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = f"line {mark.line + 1}: " if mark is not None else ""
-        raise InputError(f"{filename}: {at}not valid YAML ({exc.problem})") from None
+        raise InputError(f"{filename}: {at}not valid YAML ({str(exc.problem)[:200]})") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{filename}: not valid YAML ({exc})") from None
+        raise InputError(f"{filename}: not valid YAML ({str(exc)[:200]})") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     yield from _rows(elements, kind, filename, where)

@@ -45,7 +45,15 @@ _BROKEN = (
     TypeError,
     EOFError,
     OSError,
+    SyntaxError,  # lxml's XMLSyntaxError, when openpyxl parses with lxml
+    RuntimeError,  # zipfile: encrypted member, unsupported method or version
 )
+
+
+def _why(exc: BaseException) -> str:
+    """The library's reason, cut short: zipfile quotes raw header bytes in its messages."""
+    text = str(exc)
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def _cell(cell: Any) -> Cell:
@@ -117,7 +125,7 @@ def _open(source: bytes | BinaryIO | Path, filename: str) -> tuple[Any, IO[bytes
     except _BROKEN as exc:
         if spool is not None:
             spool.close()
-        raise InputError(f"{filename}: not a readable XLSX workbook ({exc})") from None
+        raise InputError(f"{filename}: not a readable XLSX workbook ({_why(exc)})") from None
     except InputError:
         if spool is not None:
             spool.close()
@@ -137,7 +145,7 @@ def _rows(ws: Any, filename: str) -> Generator[tuple[int, list[Cell]], None, Non
         except _BROKEN as exc:
             raise InputError(
                 f"{filename}: sheet {ws.title!r}, after row {number}: the workbook is damaged "
-                f"({exc})"
+                f"({_why(exc)})"
             ) from None
         number += 1
         yield number, [_cell(c) for c in cells]
