@@ -31,8 +31,15 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _DOTTED = re.compile(r"\b[^\W\d_](?:\.[^\W\d_])+\b\.?")
 _APOSTROPHES = re.compile(r"['`´ʹʻʼʽ’‘′]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-# The Arabic article written on to its word (not on "الله" alone).
+# The Arabic article written on to its word.
 _ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06ff]{2})")
+# "Allah" closing a name ("Habib Allah", "Abd Allah"): Latin lists write one word, "Habibullah".
+_ALLAH = re.compile(r"(?<=[\u0600-\u06ff])\s*\u0627\u0644\u0644\u0647(?![\u0600-\u06ff])")
+# Arabic letters that anyascii writes as a mark the normaliser drops, or as a consonant where Latin
+# lists write a vowel: ayn and the hamza-carrying alefs as vowels, ta marbuta as "a" (Hamza).
+_ARABIC_VOWELS = str.maketrans(
+    {"\u0639": "a", "\u0623": "a", "\u0625": "i", "\u0622": "a", "\u0629": "a"}
+)
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)?$")
 _MAX_CJK_WORD = max(len(w) for w in vocab.CJK_WORDS)
 
@@ -70,7 +77,8 @@ def normalize_name(text: str) -> str:
     folded = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), folded)
     folded = _APOSTROPHES.sub("", folded)
     folded = _HAN.sub(lambda m: _han_words(m.group(0)), folded)
-    folded = _ARABIC_ARTICLE.sub("al ", folded)
+    folded = _ALLAH.sub("ullah", folded)
+    folded = _ARABIC_ARTICLE.sub("al ", folded).translate(_ARABIC_VOWELS)
     ascii_text = _APOSTROPHES.sub("", anyascii(folded)).lower()
     return " ".join(_NON_WORD.sub(" ", ascii_text).split())
 

@@ -64,6 +64,17 @@ def test_an_arabic_original_script_name_finds_its_latin_form() -> None:
     assert _score("محمد يونس أحمد", "MUHAMMAD YUNIS AHMAD", "person") >= default_threshold("person")
 
 
+def test_arabic_abd_al_and_allah_names_find_their_latin_forms() -> None:
+    """UN list original-script names and their Latin primary names: "Abd al-" written as
+    "Abdul", "Habib Allah" as "Habibullah", ayn and ta marbuta read as vowels."""
+    for arabic, latin in [
+        ("عبد الرحمن ياسين", "ABDUL RAHMAN YASIN"),
+        ("حبیب الله رشاد", "HABIBULLAH RESHAD"),
+        ("محمد حمزة زبيدي", "MUHAMMAD HAMZA ZUBAIDI"),
+    ]:
+        assert _score(arabic, latin, "person") >= default_threshold("person"), arabic
+
+
 def test_an_ordinal_written_out_or_in_digits_agrees() -> None:
     """CSL 2022: "China Aerospace Science and Industry Corporation Second Academy"."""
     listed = "China Aerospace Science and Industry Corporation Second Academy"
