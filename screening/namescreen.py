@@ -339,6 +339,7 @@ def screen_name(
         day=datetime.now(UTC).date(),
         sources=set(sources) if sources else None,
         parent_short=ctx.parent_short,
+        threshold=threshold,
     )
     return ScreenResult(
         query=Query(name=name, kind=kind, country=country, identifiers=identifiers or []),

@@ -115,6 +115,7 @@ def screen_query(
             day=datetime.now(UTC).date(),
             sources=set(sources) if sources else None,
             parent_short=ctx.parent_short,
+            threshold=threshold,
         )
     out = dict(_EMPTY)
     matching = [p for p in parties if p.is_match]

@@ -190,3 +190,18 @@ def test_api_batch_json_is_typed_and_csv_neutralised(api: TestClient) -> None:
 def test_page_renders_parties(api: TestClient) -> None:
     page = api.get("/").text
     assert "body.parties" in page and "listings" in page
+
+
+def test_threshold_applies_to_family_finds(cli: None) -> None:
+    # A name near EZVIZ but well below the default threshold: the user's threshold decides.
+    name = "Ezviz Intelligent Building Systems"
+
+    def ezviz(threshold: float) -> list[dict[str, Any]]:
+        parties = _screen(name, "--threshold", f"{threshold:.4f}")["parties"]
+        return [p for p in parties if p["family"] and p["family"]["row"] == "EZVIZ"]
+
+    score = ezviz(0.3)[0]["score"]
+    assert score >= 0.3
+    below = ezviz(score - 0.01)
+    assert below and below[0]["match"] and below[0]["relation"] == f"subsidiary of {HIK}"
+    assert not any(p["match"] for p in ezviz(min(score + 0.01, 1.0)))

@@ -196,12 +196,15 @@ def group_parties(
     day: date | None = None,
     sources: Collection[str] | None = None,
     parent_short: Mapping[str, str] | None = None,
+    threshold: float | None = None,
 ) -> list[PartyHit]:
     """Listings found by name grouped per party (relation `listed`), then the parties each
     family find leads to: the row's own listings (relation `listed`, found through another of
     its names) or the family parent's (relation `subsidiary of ...`). A party reached several
-    ways keeps its best way; by name wins ties. Best party first."""
+    ways keeps its best way; by name wins ties. Best party first. `threshold` is the cut for
+    family finds (default: the organization threshold)."""
     day = day or date.today()
+    family_cut = default_threshold("organization") if threshold is None else threshold
     parties: dict[str, PartyHit] = {}
     for f in found:
         key = table.party_of(f.entity_id)
@@ -241,7 +244,7 @@ def group_parties(
                     why,
                     find,
                 )
-                hit.threshold = default_threshold("organization")
+                hit.threshold = family_cut
                 hit.features = find.features
             for e in members:
                 info = table.info[e]
