@@ -205,3 +205,11 @@ def test_threshold_applies_to_family_finds(cli: None) -> None:
     below = ezviz(score - 0.01)
     assert below and below[0]["match"] and below[0]["relation"] == f"subsidiary of {HIK}"
     assert not any(p["match"] for p in ezviz(min(score + 0.01, 1.0)))
+
+
+def test_lists_own_non_latin_aliases_are_screened(cli: None) -> None:
+    # The UN list's own Chinese name of KPe.016, compared in its own script.
+    party = _screen("朝鲜联合机械贸易会社")["parties"][0]
+    assert party["match"] and party["relation"] == "listed"
+    assert party["name"] == "KOREA RYONHA MACHINERY JOINT VENTURE CORPORATION"
+    assert [li["matched_name"] for li in party["listings"]][:1] == ["朝鲜联合机械贸易会社"]
