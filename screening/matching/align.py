@@ -233,9 +233,14 @@ def _token_options(
     return options, exact_q, exact_c
 
 
+def _surface(t: Token) -> str:
+    """The word as written (a trade word's own spelling, not its canonical one)."""
+    return t.original.replace(" ", "")
+
+
 def _joined_options(
     side: tuple[Token, ...],
-    other: list[str],
+    other_tokens: tuple[Token, ...],
     taken: set[int],
     other_taken: set[int],
     query_side: bool,
@@ -247,16 +252,19 @@ def _joined_options(
     "kong" -> "hongkong"); and three neighbours written as one word ("Ak Bars Bank" ~
     "Akbarsbank"). A joined text whose length no unpaired word of `other` comes near is not
     built at all."""
-    free = [i for i in range(len(side)) if i not in taken and side[i].category not in _NO_JOIN]
-    if len(free) < 2 or len(other_taken) == len(other):
+    # Tokens already paired exactly may still join: "Tech" alone equals "technology", but
+    # "Tech" + "nology" is the whole word.
+    free = [i for i in range(len(side)) if side[i].category not in _NO_JOIN]
+    if len(free) < 2 or len(taken) == len(side):
         return []
     first: dict[str, int] = {}
-    for j, text in enumerate(other):
-        if j not in other_taken:
-            first.setdefault(text, j)
+    for j, t in enumerate(other_tokens):
+        first.setdefault(t.text, j)
+        first.setdefault(_surface(t), j)
     lengths = {len(text) for text in first}
     longest = max(lengths) + 4
-    sizes = [len(t.text) for t in side]
+    words = [_surface(t) for t in side]
+    sizes = [len(w) for w in words]
     far = len(free) <= _FAR_JOIN
     out: list[Option] = []
     for x, i in enumerate(free):
@@ -265,14 +273,14 @@ def _joined_options(
                 break
             size = sizes[i] + sizes[k]
             if k == i + 1 and k + 1 in free:
-                out += _joined_three(side, (i, k, k + 1), first, lengths, query_side, cache)
+                out += _joined_three(words, (i, k, k + 1), first, lengths, query_side, cache)
             if size > longest:
                 continue
             e = max_edits(size)
             if not any(abs(n - size) <= e for n in lengths):
                 continue
-            natural = side[i].text + side[k].text
-            for text in (natural, side[k].text + side[i].text):
+            natural = words[i] + words[k]
+            for text in (natural, words[k] + words[i]):
                 hits: list[tuple[int, float]] = []
                 exact = first.get(text)
                 if exact is None and (canon := canonical_word(text)):
@@ -288,7 +296,7 @@ def _joined_options(
 
 
 def _joined_three(
-    side: tuple[Token, ...],
+    words: list[str],
     trio: tuple[int, int, int],
     first: dict[str, int],
     lengths: set[int],
@@ -296,7 +304,7 @@ def _joined_three(
     cache: SimCache,
 ) -> list[Option]:
     """Three neighbouring tokens written as one word of `other`, exactly or within typos."""
-    text = "".join(side[n].text for n in trio)
+    text = "".join(words[n] for n in trio)
     e = max_edits(len(text))
     if not any(abs(n - len(text)) <= e for n in lengths):
         return []
@@ -334,8 +342,8 @@ def align(
         q, c, q.person or c.person, q.latin != c.latin, cache
     )
     if len(qt) > 1 or len(ct) > 1:
-        options += _joined_options(qt, [t.text for t in ct], exact_q, exact_c, True, cache)
-        options += _joined_options(ct, [t.text for t in qt], exact_c, exact_q, False, cache)
+        options += _joined_options(qt, ct, exact_q, exact_c, True, cache)
+        options += _joined_options(ct, qt, exact_c, exact_q, False, cache)
     options.sort(key=_RANK, reverse=True)
     result = Alignment()
     used_q: set[int] = set()
@@ -356,6 +364,7 @@ def align(
         result.pairs.append(Pair(qi, ci, s, how))
         result.similarity_sum += s * weight
         result.matched_weight += weight
+    _misspelt_words(qt, ct, used_q, used_c, result, cache)
     # An acronym of a name stands for its other words: paired, it covers them; unpaired, it
     # duplicates them and costs nothing.
     q_covered = any(qt[i].category == "acronym" for i in used_q)
@@ -374,6 +383,49 @@ def align(
                 result.extra_candidate += t.weight * share
     result.core_missed = _core_missed(qt, used_q) or _core_missed(ct, used_c)
     return result
+
+
+_KNOWN = frozenset({"generic", "legal", "place"})
+
+
+def _misspelt_words(
+    qt: tuple[Token, ...],
+    ct: tuple[Token, ...],
+    used_q: set[int],
+    used_c: set[int],
+    result: Alignment,
+    cache: SimCache,
+) -> None:
+    """Pair a word the vocabulary did not recognise with a trade word, legal form or place of
+    the other name that it misspells ("Englkeers" / "Engineers", "Pllnt" / "Plant"): the pair
+    weighs what the known word weighs, on both sides."""
+    options: list[tuple[float, int, int, float]] = []
+    for left, right, lu, ru, flip in (
+        (qt, ct, used_q, used_c, False),
+        (ct, qt, used_c, used_q, True),
+    ):
+        unknown = [i for i, t in enumerate(left) if i not in lu and t.category == "core"]
+        if not unknown:
+            continue
+        known = [j for j, t in enumerate(right) if j not in ru and t.category in _KNOWN]
+        for i in unknown:
+            for j in known:
+                word = _surface(right[j])
+                if abs(len(word) - len(left[i].text)) > 2:
+                    continue
+                sim = _similar(left[i].text, word, "", "", False, False, cache)[0]
+                if sim > 0:
+                    qi, cj = (j, i) if flip else (i, j)
+                    options.append((sim, qi, cj, 2 * right[j].weight))
+    options.sort(reverse=True)
+    for sim, i, j, weight in options:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        result.pairs.append(Pair((i,), (j,), sim, "typo of a known word"))
+        result.similarity_sum += sim * weight
+        result.matched_weight += weight
 
 
 def _core_missed(tokens: tuple[Token, ...], used: set[int]) -> bool:

@@ -92,6 +92,23 @@ def test_the_romanian_long_legal_form_is_a_legal_form() -> None:
     assert [(t, c) for t, _, c in tokens] == [("llc", "legal")]
 
 
+def test_a_misspelt_trade_word_or_split_word_still_pairs() -> None:
+    """Real listed names with a typo in a trade word (it was then an unknown distinctive word):
+    "Global Tech Engineers", "Foreign Trade Association Mashpriborintorg" (CSL 2022), "ZUPPA
+    HOLDINGS LIMITED" (SDN 2024-06); and SDN "VNIIR PROMELEKTRO LLC" with its last word split."""
+    threshold = default_threshold("organization")
+    assert _score("Global Tech Englkeers", "Global Tech Engineers") >= threshold
+    assert (
+        _score(
+            "Foreign Trrde Association Mashpriborintorg",
+            "Foreign Trade Association Mashpriborintorg",
+        )
+        >= threshold
+    )
+    assert _score("ZUPPA HRLDINKS LIMITED", "ZUPPA HOLDINGS LIMITED") >= threshold
+    assert _score("VNIIR PROM ELEKTRO LLC", "VNIIR PROMELEKTRO LLC") >= threshold
+
+
 def test_oil_and_gas_are_different_trade_words() -> None:
     """CSL 2022 "PARS OIL AND GAS COMPANY": oil and gas were one canonical word."""
     texts = [t for t, _, c in weighted_tokens("PARS OIL AND GAS COMPANY") if c == "generic"]
