@@ -194,6 +194,11 @@ def parse_waivers(data: bytes | str, name: str = "waivers") -> list[Waiver]:
         raise InputError(f"{name}: not valid YAML{where}: {str(problem)[:200]}") from exc
     except ValueError as exc:  # an explicit !!timestamp with an impossible date
         raise InputError(f"{name}: not valid YAML: {str(exc)[:200]}") from exc
+    except (TypeError, AttributeError, OverflowError) as exc:
+        # pyyaml's constructors fail so on some explicit tags (an empty `!!timestamp`)
+        raise InputError(
+            f"{name}: not valid YAML: a value with an explicit tag (!!...) cannot be read"
+        ) from exc
     if doc is None:
         return []
     assert node is not None

@@ -347,6 +347,13 @@ WAIVER_PIECES = [
 ]
 
 
+def test_an_empty_explicit_timestamp_is_an_input_error() -> None:
+    # Found by the generated files below: pyyaml raised AttributeError.
+    for text in ("!!timestamp ", "waivers:\n  - expires: !!timestamp\n"):
+        with pytest.raises(InputError, match="not valid YAML"):
+            parse_waivers(text, "g.yaml")
+
+
 def test_generated_waiver_files_are_read_or_refused_with_a_short_message() -> None:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
