@@ -35,7 +35,13 @@ def check_list_name(name: str) -> str:
 
 def _decode(data: bytes, filename: str) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" is UTF-16 with a BOM
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{filename}: the UTF-16 text is cut short or damaged (byte {exc.start}); "
+                "save the CSV as UTF-8"
+            ) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -52,23 +58,27 @@ def parse_custom(files: Files) -> Iterator[Record]:
     filename, data = next(iter(files.items()))
     text = _decode(data, filename)
     reader = csv.reader(io.StringIO(text, newline=""))
+    lines = _records(reader, filename)
     try:
-        header = next(reader)
+        header = next(lines)
     except StopIteration:
         raise InputError(f"{filename}: the file is empty; expected a header with 'name'") from None
     cols = [h.strip().lower() for h in header]
     if "name" not in cols:
-        raise InputError(f"{filename}: line 1: no 'name' column (header: {', '.join(header)})")
+        found = ", ".join(h[:40] for h in header[:20])
+        raise InputError(f"{filename}: line 1: no 'name' column (header: {found})")
     dupes = sorted({c for c in cols if c and cols.count(c) > 1})
     if dupes:
-        raise InputError(f"{filename}: line 1: duplicate column(s) {', '.join(dupes)}")
+        raise InputError(
+            f"{filename}: line 1: duplicate column(s) {', '.join(d[:40] for d in dupes[:10])}"
+        )
     idx = {c: cols.index(c) for c in COLUMNS if c in cols}
     slugs = SlugAllocator()
     errors: list[str] = []
     records: list[Record] = []
     seen_ids: dict[str, int] = {}
     row = 0
-    for cells in reader:
+    for cells in lines:
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
@@ -92,7 +102,7 @@ def parse_custom(files: Files) -> Iterator[Record]:
         if cell("country") and country and len(country) != 2:
             errors.append(
                 f"{filename}: row {row} (line {line}), field country: "
-                f"unknown country {cell('country')!r}"
+                f"unknown country {cell('country')[:80]!r}"
             )
             continue
         countries = (country,) if country else ()
@@ -100,7 +110,7 @@ def parse_custom(files: Files) -> Iterator[Record]:
         if local in seen_ids:
             errors.append(
                 f"{filename}: row {row} (line {line}), field id: "
-                f"{local!r} repeats row {seen_ids[local]}"
+                f"{local[:80]!r} repeats row {seen_ids[local]}"
             )
             continue
         seen_ids[local] = row
@@ -122,6 +132,23 @@ def parse_custom(files: Files) -> Iterator[Record]:
         more = f"\n… and {len(errors) - len(shown)} more" if len(errors) > len(shown) else ""
         raise InputError("; ".join(shown) + more if len(shown) == 1 else "\n".join(shown) + more)
     yield from records
+
+
+def _records(reader: Iterator[list[str]], filename: str) -> Iterator[list[str]]:
+    """The csv reader's records; its errors (a cell past the field size limit, a NUL) are
+    InputErrors naming the file and line."""
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = getattr(reader, "line_num", 0)
+            raise InputError(
+                f"{filename}: line {line}: unreadable CSV ({str(exc)[:120]}); probably a "
+                'quote (") that is never closed'
+            ) from None
+        yield cells
 
 
 def custom_spec(name: str) -> SourceSpec:
