@@ -78,7 +78,7 @@ CONFIGS: dict[str, KindConfig] = {
         thin_match=-0.15,
     ),
     "person": KindConfig(
-        threshold=0.84,
+        threshold=0.80,
         # Screened persons often carry a middle name or patronymic the list lacks.
         extras=Extras(query_core=0.8, query_low=0.5, candidate_core=0.6, candidate_low=0.2),
         acronym=0.0,
@@ -114,7 +114,7 @@ def config_for(kind: str | None) -> KindConfig:
 
 
 def default_threshold(kind: str | None) -> float:
-    """The documented default threshold of a kind: organization 0.80, person 0.84, vessel and
+    """The documented default threshold of a kind: organization 0.80, person 0.80, vessel and
     aircraft 0.80, any other kind (category...) as organization. See the module docstring for
     how they were chosen."""
     return config_for(kind).threshold

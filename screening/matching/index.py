@@ -44,7 +44,7 @@ from .variants import loose_key
 
 __all__ = ["FORMAT", "Entity", "Index", "IndexEntry", "entries_from_record"]
 
-FORMAT = 5  # 5: Arabic vowels and "Allah"; 4: loose sound keys; 3: numbers, legal forms...
+FORMAT = 6  # 6: common person name parts weigh less; 5: Arabic vowels; 4: loose keys...
 _MAGIC = "screening.matching.index"
 _CANDIDATES = 30
 _FLOOR = 0.4  # candidates scoring under this share of the best one are not worth scoring

@@ -15,6 +15,7 @@ of such words is still matched on them.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -23,7 +24,7 @@ from typing import NamedTuple
 
 from anyascii import anyascii
 
-from . import vocab
+from . import common_names, vocab
 from .lexicon import MAX_PHRASE, PHRASES, abbreviates, near_phrase, phonetic_key, split_glued
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -352,6 +353,30 @@ def _weigh(raw: Iterable[tuple[str, str, str]], weights: Mapping[str, float]) ->
     )
 
 
+_COMMON_FLOOR = 0.6
+_COMMON_SHARE = 0.003  # scripts/derive_common_names.py lists the parts at or above this share
+
+
+@lru_cache(maxsize=4096)
+def common_part_weight(text: str) -> float:
+    """The weight of a person name part by how often it recurs on the lists: 1.0 for a part 0.3%
+    of listed persons carry or fewer, 0.1 less each time that share doubles, down to 0.6
+    (Muhammad, Ali, Abu): a shared common part says less about who the person is."""
+    share = common_names.SHARE.get(text)
+    if share is None:
+        return 1.0
+    return max(_COMMON_FLOOR, 1.0 - 0.1 * math.log2(share / _COMMON_SHARE))
+
+
+def _common_parts(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    return tuple(
+        _token(t.text, common_part_weight(t.text), t.category, t.original)
+        if t.category == "core" and t.weight == 1.0
+        else t
+        for t in tokens
+    )
+
+
 @lru_cache(maxsize=65536)
 def _token(text: str, weight: float, category: str, original: str) -> Token:
     # Shared instances: the index holds hundreds of thousands of tokens, mostly repeats.
@@ -369,7 +394,7 @@ def analyse_name(text: str, person: bool = False) -> NameAnalysis:
     normalized = normalize_name(text)
     words = normalized.split()
     if person:
-        tokens = _weigh(_person_tokens(words), PERSON_WEIGHTS)
+        tokens = _common_parts(_weigh(_person_tokens(words), PERSON_WEIGHTS))
     else:
         tokens = _weigh(_party_tokens(words), PARTY_WEIGHTS)
     return make_analysis(text, normalized, person, _is_latin(text), tokens)

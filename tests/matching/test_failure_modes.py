@@ -29,6 +29,19 @@ def test_a_relative_is_a_different_person() -> None:
     assert "different_part" in [f.name for f in explanation.features]
 
 
+def test_common_name_parts_say_less() -> None:
+    """Two different SDN persons: "HAMSHO, Ali Muhammad" and "'ALI, Muhammad" share only the two
+    commonest parts on the lists (common_names.py), against one part the other lacks."""
+    assert _score("HAMSHO, Ali Muhammad", "'ALI, Muhammad", "person") < default_threshold("person")
+
+
+def test_a_missing_patronymic_costs_little() -> None:
+    """An SDN alias without the patronymic, in another transliteration of the given name."""
+    assert _score(
+        "KARYAKIN, Aleksey", "KARYAKIN, Alexei Vyacheslavovich", "person"
+    ) >= default_threshold("person")
+
+
 def test_sister_companies_that_differ_by_a_place_are_different() -> None:
     """Entity List names: "Shenzhen Huada" (a short name) and "Chengdu Huada"."""
     score, explanation = compare("Shenzhen Huada", "Chengdu Huada")
