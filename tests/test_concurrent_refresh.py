@@ -234,3 +234,54 @@ def test_migration_repairs_a_forked_history(tmp_path: Path) -> None:
         rows = conn.execute(text("SELECT id, status FROM snapshot ORDER BY id")).all()
     assert [tuple(r) for r in rows] == [(1, "superseded"), (2, "active"), (3, "superseded")]
     engine.dispose()
+
+
+MIGRATE = (
+    "import sys; from screening.db import make_engine, migrate; migrate(make_engine(sys.argv[1]))"
+)
+
+
+def test_processes_starting_at_once_on_a_new_database_all_migrate_it(
+    db: Database, tmp_path: Path
+) -> None:
+    """Four processes migrating one new PostgreSQL database at once: three failed with
+    DuplicateTable / UniqueViolation before migrations took a lock."""
+    from sqlalchemy import create_engine, text
+
+    from .conftest import PG_ENV
+
+    admin = None
+    if db.backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'new.db'}"
+    else:
+        base = os.environ[PG_ENV]
+        name = f"screening_new_{os.getpid()}_{time.monotonic_ns() % 10**9}"
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = base.rsplit("/", 1)[0] + "/" + name
+    try:
+        procs = [
+            subprocess.Popen([sys.executable, "-c", MIGRATE, url], stderr=subprocess.PIPE)
+            for _ in range(4)
+        ]
+        errors = [p.communicate(timeout=120)[1].decode()[-500:] for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+
+        from screening.db import MIGRATIONS
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            versions = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+        assert [tuple(v) for v in versions] == [(head,)]
+        engine.dispose()
+    finally:
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
