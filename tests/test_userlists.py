@@ -374,3 +374,13 @@ def test_damaged_custom_list_files_are_input_errors_naming_the_file(
         assert err.value.detail.startswith("bad.csv: ") and len(err.value.detail) < 400
     with db.session() as s:
         assert services.get_source(s, "custom:vendors").entity_count == 0
+
+
+def test_custom_list_rows_over_the_upload_limit_are_refused(db: Database, tmp_path: Path) -> None:
+    settings = make_settings(db.url, tmp_path)
+    with db.session() as s:
+        with pytest.raises(InputError, match=r"v1\.csv: more than 2 rows, the limit"):
+            userlists.add_custom(s, settings, "vendors", V1.encode(), "v1.csv", max_rows=2)
+        assert services.get_source(s, "custom:vendors").entity_count == 0
+        out = userlists.add_custom(s, settings, "vendors", V1.encode(), "v1.csv", max_rows=3)
+        assert out.result == "created" and out.entity_count == 3

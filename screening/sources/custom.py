@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from functools import partial
 
 from ..errors import InputError
 from .base import Files, Name, Record, SourceSpec
@@ -50,9 +51,9 @@ def _decode(data: bytes, filename: str) -> str:
         ) from exc
 
 
-def parse_custom(files: Files) -> Iterator[Record]:
+def parse_custom(files: Files, max_rows: int | None = None) -> Iterator[Record]:
     """Parse a custom list CSV (the one file given, keyed by the user's file name); raises
-    InputError listing every bad row."""
+    InputError listing every bad row, or naming the limit when there are over `max_rows`."""
     if len(files) != 1:
         raise InputError(f"a custom list is one CSV file; got {len(files)}")
     filename, data = next(iter(files.items()))
@@ -83,6 +84,11 @@ def parse_custom(files: Files) -> Iterator[Record]:
         if not any(c.strip() for c in cells):
             continue
         row += 1
+        if max_rows is not None and row > max_rows:
+            raise InputError(
+                f"{filename}: more than {max_rows:,} rows, the limit for one upload "
+                "(SCREENING_MAX_UPLOAD_ROWS); load larger lists with the command line"
+            )
 
         def cell(col: str, cells: list[str] = cells) -> str:
             i = idx.get(col)
@@ -151,12 +157,12 @@ def _records(reader: Iterator[list[str]], filename: str) -> Iterator[list[str]]:
         yield cells
 
 
-def custom_spec(name: str) -> SourceSpec:
+def custom_spec(name: str, max_rows: int | None = None) -> SourceSpec:
     check_list_name(name)
     return SourceSpec(
         id=f"custom:{name}",
         name=f"Custom list {name}",
         publisher="in-house",
         publisher_url="",
-        parse=parse_custom,
+        parse=parse_custom if max_rows is None else partial(parse_custom, max_rows=max_rows),
     )
