@@ -238,9 +238,15 @@ def _surface(t: Token) -> str:
     return t.original.replace(" ", "")
 
 
+def surfaces(tokens: tuple[Token, ...]) -> tuple[str, ...]:
+    return tuple([t.original.replace(" ", "") for t in tokens])
+
+
 def _joined_options(
     side: tuple[Token, ...],
+    words: tuple[str, ...],
     other_tokens: tuple[Token, ...],
+    other_words: tuple[str, ...],
     taken: set[int],
     other_taken: set[int],
     query_side: bool,
@@ -260,10 +266,9 @@ def _joined_options(
     first: dict[str, int] = {}
     for j, t in enumerate(other_tokens):
         first.setdefault(t.text, j)
-        first.setdefault(_surface(t), j)
+        first.setdefault(other_words[j], j)
     lengths = {len(text) for text in first}
     longest = max(lengths) + 4
-    words = [_surface(t) for t in side]
     sizes = [len(w) for w in words]
     far = len(free) <= _FAR_JOIN
     out: list[Option] = []
@@ -271,10 +276,16 @@ def _joined_options(
         for k in free[x + 1 :]:
             if k != i + 1 and not far:
                 break
+            both_taken = i in taken and k in taken
             size = sizes[i] + sizes[k]
-            if k == i + 1 and k + 1 in free:
+            if (
+                k == i + 1
+                and k + 1 in free
+                and size + sizes[k + 1] <= longest
+                and not (both_taken and k + 1 in taken)
+            ):
                 out += _joined_three(words, (i, k, k + 1), first, lengths, query_side, cache)
-            if size > longest:
+            if both_taken or size > longest:
                 continue
             e = max_edits(size)
             if not any(abs(n - size) <= e for n in lengths):
@@ -296,7 +307,7 @@ def _joined_options(
 
 
 def _joined_three(
-    words: list[str],
+    words: tuple[str, ...],
     trio: tuple[int, int, int],
     first: dict[str, int],
     lengths: set[int],
@@ -342,8 +353,9 @@ def align(
         q, c, q.person or c.person, q.latin != c.latin, cache
     )
     if len(qt) > 1 or len(ct) > 1:
-        options += _joined_options(qt, ct, exact_q, exact_c, True, cache)
-        options += _joined_options(ct, qt, exact_c, exact_q, False, cache)
+        qs, cs = q.surfaces or surfaces(qt), c.surfaces or surfaces(ct)
+        options += _joined_options(qt, qs, ct, cs, exact_q, exact_c, True, cache)
+        options += _joined_options(ct, cs, qt, qs, exact_c, exact_q, False, cache)
     options.sort(key=_RANK, reverse=True)
     result = Alignment()
     used_q: set[int] = set()

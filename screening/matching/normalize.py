@@ -152,6 +152,7 @@ class NameAnalysis(NamedTuple):
     phonetic: tuple[str, ...]
     numbers: frozenset[str]
     lead: int = 0  # persons: the index of the first given name ("SURNAME, Given" -> 1)
+    surfaces: tuple[str, ...] = ()  # each token's words as written, spaces dropped (joins)
 
     @property
     def key(self) -> str:
@@ -417,6 +418,7 @@ def make_analysis(
         tuple([phonetic_key(t.text) for t in tokens]),
         frozenset([t.text for t in tokens if t.category == "number"]),
         lead,
+        tuple([t.original.replace(" ", "") for t in tokens]),
     )
 
 
