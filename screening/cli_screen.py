@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import sys
 from pathlib import Path
@@ -12,10 +10,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import Progress
+from sqlmodel import Session
 
 from . import namescreen
 from .cli import EXIT_INPUT, _print_json, _session, app, err
 from .errors import InputError, ScreeningError
+from .schemas.screening import ScreenResult
+from .settings import Settings
 
 
 def _fail(exc: ScreeningError) -> typer.Exit:
@@ -47,9 +48,13 @@ def screen(
         Path | None, typer.Option("--output", help="Where --file results go (CSV); default stdout.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Every feature of each party's score, in full.")
+    ] = False,
 ) -> None:
-    """Screen one name, or every row of a CSV (--file), against every active list. Each match
-    names its list, snapshot version and the features behind its score."""
+    """Screen one name, or every row of a CSV (--file), against every active list. Results are
+    parties, each with its listings (list, entity id, date, programmes) and how the name
+    relates to it: listed itself, or through its corporate family (a subsidiary, brand...)."""
     source_list = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
     if (name is None) == (file is None):
         err.print("[red]error:[/red] give a NAME or --file IN (one of them)", highlight=False)
@@ -68,59 +73,88 @@ def screen(
                     threshold=threshold,
                 )
             else:
-                if not file.is_file():
-                    raise InputError(f"{file}: no such file")
-                data = file.read_bytes()
-                header, rows = namescreen.read_name_csv(data, str(file))
-                matcher, _ = namescreen.get_matcher(session, settings)
-                total = max(0, data.count(b"\n") - 1)
-                # Large files use every core: the index is shared with forked workers.
-                workers = (os.cpu_count() or 1) if total > 2000 else 1
-                results = namescreen.screen_table_parallel(
-                    matcher,
-                    rows,
-                    kind=kind,
-                    threshold=threshold,
-                    sources=source_list,
-                    workers=workers,
-                )
-                _write_rows(results, header + list(namescreen.OUT_COLUMNS), output, total)
+                _screen_file(session, settings, file, output, kind, threshold, source_list)
                 return
         except ScreeningError as exc:
             raise _fail(exc) from exc
     if as_json:
-        _print_json(result)
+        _print_json(result.model_dump(mode="json"))
         return
-    out = Console()
-    if not result["matches"]:
-        out.print(f"no listed party matches {name!r} at the threshold", highlight=False)
-    for m in result["matches"]:
-        out.print(
-            f"[bold]{m['score']:.4f}[/bold]  {m['matched_name']}  ({m['entity_id']}, "
-            f"{m['source']} {m['snapshot_version']})",
-            highlight=False,
-        )
-        for f in m["features"]:
-            if f["contribution"]:
-                out.print(
-                    f"        {f['contribution']:+.3f} {f['name']}: {f['explanation']}",
-                    highlight=False,
-                )
+    _print_parties(result, name or "", explain)
 
 
-def _write_rows(rows: object, columns: list[str], output: Path | None, total: int) -> None:
+def _screen_file(
+    session: Session,
+    settings: Settings,
+    file: Path,
+    output: Path | None,
+    kind: str | None,
+    threshold: float | None,
+    sources: list[str] | None,
+) -> None:
+    from . import screenfile
+
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise InputError(f"--threshold: {threshold} is not in [0, 1]")
+    data = file.read_bytes()
+    header, rows = screenfile.read_name_csv(data, str(file))
+    ctx = namescreen.screen_context(session, settings)
+    if sources:
+        unknown = sorted(set(sources) - set(ctx.versions))
+        if unknown:
+            raise InputError(f"--sources: no data for {', '.join(unknown)}")
+    total = max(0, data.count(b"\n") - 1)
+    del data
+    # Large files use every core: the index is shared with forked workers.
+    workers = (os.cpu_count() or 1) if total > 2000 else 1
     stream = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
     try:
-        writer = csv.DictWriter(stream, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("screening", total=total or None)
-            for row in rows:  # type: ignore[attr-defined]
-                writer.writerow(row)
-                bar.advance(task)
+            results = screenfile.screen_rows(
+                ctx,
+                rows,
+                kind=kind,
+                threshold=threshold,
+                sources=sources,
+                workers=workers,
+                progress=lambda n: bar.advance(task, n),
+            )
+            for text in screenfile.csv_lines(results, header + list(screenfile.OUT_COLUMNS)):
+                stream.write(text)
     finally:
         if output:
             stream.close()
+
+
+def _print_parties(result: ScreenResult, name: str, explain: bool) -> None:
+    out = Console()
+    shown = [p for p in result.parties if p.match or p.weak]
+    if not any(p.match for p in shown):
+        out.print(f"no listed party matches {name!r} at the threshold", highlight=False)
+    for p in shown:
+        head = "weak signal" if p.weak else f"{p.score:.4f}"
+        out.print(f"[bold]{head}[/bold]  {p.summary}", highlight=False)
+        for li in p.listings:
+            extra = f" since {li.listed_on}" if li.listed_on else ""
+            programs = f" [{'; '.join(li.programs)}]" if li.programs else ""
+            out.print(
+                f"        {li.source}: {li.matched_name} ({li.entity_id}{extra}){programs}",
+                highlight=False,
+                markup=False,
+            )
+        feats = p.features if explain else [f for f in p.features if f.contribution]
+        for f in feats:
+            # Compact: the feature's one-line gist (its docstring's head); --explain: in full.
+            text = f.explanation
+            if not explain:
+                detail = text[text.rfind(" [") :] if " [" in text else ""
+                text = text.split(":", 1)[0][:100] + detail[:120]
+            out.print(
+                f"        {f.contribution:+.3f} {f.name}: {text}", highlight=False, markup=False
+            )
 
 
 @app.command()
@@ -141,12 +175,11 @@ def compare(
         if pairs is not None:
             if not pairs.is_file():
                 raise InputError(f"{pairs}: no such file")
+            from .screenfile import csv_lines
+
             rows = namescreen.compare_pairs(pairs.read_bytes(), str(pairs))
-            writer = csv.DictWriter(
-                sys.stdout, fieldnames=["name1", "name2", "kind", "score", "match"]
-            )
-            writer.writeheader()
-            writer.writerows(rows)
+            for text in csv_lines(rows, ["name1", "name2", "kind", "score", "match"]):
+                sys.stdout.write(text)
             return
         if name1 is None or name2 is None:
             raise InputError("give NAME1 and NAME2, or --pairs FILE")
@@ -154,9 +187,9 @@ def compare(
     except ScreeningError as exc:
         raise _fail(exc) from exc
     if as_json:
-        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        _print_json(result.model_dump(mode="json"))
         return
-    Console().print(result["explanation"], highlight=False)
+    Console().print(result.explanation, highlight=False, markup=False)
     Console().print(
-        f"match: {str(result['match']).lower()} (threshold {result['threshold']})", highlight=False
+        f"match: {str(result.match).lower()} (threshold {result.threshold})", highlight=False
     )

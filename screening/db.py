@@ -11,7 +11,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -42,11 +44,28 @@ def make_engine(url: str) -> Engine:
     raise ConfigError(f"unsupported database URL scheme: {url.split(':', 1)[0]!r}")
 
 
+# pg_advisory_xact_lock key for migrations (any constant; the refresh locks hash source ids).
+MIGRATION_LOCK = 0x5C2EE0019
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (a no-op when it already is)."""
+    """Bring the schema to the newest migration (a no-op when it already is). Several
+    processes starting at once on a new database (API workers, a cron refresh) take turns: a
+    lock is held through the upgrade, so the second finds the schema made instead of failing
+    half-way through creating it."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with engine.connect() as conn:
+        # Up to date (every start but the first): no lock, so a start never waits for a
+        # refresh that holds SQLite's write lock.
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # SQLite's DDL is transactional
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

@@ -2,7 +2,10 @@
 
 The match index is built from the names stored for the active snapshots, cached in memory per
 process and on disk under the state directory, keyed by the active versions: it is rebuilt
-only when a snapshot changes, so a CLI start loads it instead of rebuilding.
+only when a snapshot changes, so a CLI start loads it instead of rebuilding. Beside it, the
+party table (which listings are the same party, each listing's date and programmes, from the
+database) and the corporate-family search (data/reference/families.csv) are cached the same
+way; `screen_context` returns all three.
 """
 
 from __future__ import annotations
@@ -12,26 +15,29 @@ import hashlib
 import io
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from .errors import InputError
 from .matching.algorithm import default_threshold
-from .matching.explain import feature_dict
+from .matching.families import FamilySearch
 from .matching.index import FORMAT, Index, IndexEntry
-from .matching.matcher import Match, Matcher, compare
+from .matching.matcher import Matcher, compare
+from .matching.parties import Found, PartyTable, group_parties
 from .models import Snapshot, SourceRow
+from .partydata import family_rows, no_gc, party_table, reference_tables
+from .partyview import feature_models, match_model, party_model
+from .schemas.screening import CompareResult, Query, ScreenResult
 from .settings import Settings
 from .store import ENTITY_TABLE, NAME_TABLE
 
 KINDS = ("organization", "person", "vessel", "aircraft")
 _lock = threading.Lock()
-_cache: dict[str, tuple[Matcher, dict[str, str]]] = {}
+_cache: dict[str, ScreenContext] = {}
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class ActiveSet:
     """The active snapshot of every party list: {source id: (snapshot id, version)}."""
 
     snapshots: dict[str, tuple[int, str]]
+    labels: dict[str, str]
 
     @property
     def key(self) -> str:
@@ -54,11 +61,26 @@ class ActiveSet:
 
 def active_set(session: Session) -> ActiveSet:
     rows = session.exec(
-        select(SourceRow.id, Snapshot.id, Snapshot.version)
+        select(SourceRow.id, SourceRow.name, Snapshot.id, Snapshot.version)
         .join(Snapshot, Snapshot.id == SourceRow.active_snapshot_id)  # type: ignore[arg-type]
         .where(SourceRow.record_type == "party")
     ).all()
-    return ActiveSet({sid: (snap, ver or "") for sid, snap, ver in rows if snap is not None})
+    return ActiveSet(
+        {sid: (snap, ver or "") for sid, _, snap, ver in rows if snap is not None},
+        {sid: label for sid, label, _, _ in rows},
+    )
+
+
+@dataclass
+class ScreenContext:
+    """Everything a screen needs, fixed for one set of active snapshots."""
+
+    matcher: Matcher
+    versions: dict[str, str]
+    labels: dict[str, str]
+    table: PartyTable
+    families: FamilySearch
+    parent_short: dict[str, str]  # family id -> its parent's short name ("Hikvision")
 
 
 def _entries(session: Session, active: ActiveSet) -> list[IndexEntry]:
@@ -90,25 +112,47 @@ def _entries(session: Session, active: ActiveSet) -> list[IndexEntry]:
     return out
 
 
-def get_matcher(session: Session, settings: Settings) -> tuple[Matcher, dict[str, str]]:
-    """The matcher over every active party list and the versions it was built from."""
+def _index(session: Session, settings: Settings, active: ActiveSet) -> Index:
+    key = active.key
+    path = Path(settings.state_dir) / "index" / f"names-{key}.pickle"
+    with no_gc():
+        index = Index.load(path, key)
+    if index is None:
+        index = Index.build(_entries(session, active), cache_key=key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("names-*.pickle"):
+            old.unlink(missing_ok=True)
+        index.save(path)
+    return index
+
+
+def screen_context(session: Session, settings: Settings) -> ScreenContext:
+    """The matcher, party table and family search for the active snapshots (cached)."""
     active = active_set(session)
     key = active.key
     with _lock:
         hit = _cache.get(key)
         if hit:
             return hit
-        path = Path(settings.state_dir) / "index" / f"names-{key}.pickle"
-        index = Index.load(path, key)
-        if index is None:
-            index = Index.build(_entries(session, active), cache_key=key)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for old in path.parent.glob("names-*.pickle"):
-                old.unlink(missing_ok=True)
-            index.save(path)
+        reference, digest = reference_tables(settings)
+        rows = family_rows(reference)
+        ctx = ScreenContext(
+            matcher=Matcher(_index(session, settings, active)),
+            versions=active.versions,
+            labels=active.labels,
+            table=party_table(session, settings, active, reference, digest),
+            families=FamilySearch(rows),
+            parent_short={r.family: r.name for r in rows if r.relation == "parent" and r.family},
+        )
         _cache.clear()
-        _cache[key] = (Matcher(index), active.versions)
-        return _cache[key]
+        _cache[key] = ctx
+        return ctx
+
+
+def get_matcher(session: Session, settings: Settings) -> tuple[Matcher, dict[str, str]]:
+    """The matcher over every active party list and the versions it was built from."""
+    ctx = screen_context(session, settings)
+    return ctx.matcher, ctx.versions
 
 
 def check_kind(kind: str | None, where: str = "kind") -> str | None:
@@ -119,19 +163,9 @@ def check_kind(kind: str | None, where: str = "kind") -> str | None:
     return kind
 
 
-def match_dict(m: Match, versions: dict[str, str]) -> dict[str, Any]:
-    return {
-        "entity_id": m.entity_id,
-        "source": m.source,
-        "snapshot_version": versions.get(m.source),
-        "matched_name": m.matched_name,
-        "name_type": m.name_type,
-        "kind": m.kind,
-        "score": round(m.score, 4),
-        "threshold": m.threshold,
-        "match": m.is_match,
-        "features": [feature_dict(f) for f in m.features],
-    }
+def family_search_applies(kind: str | None) -> bool:
+    """The family table lists companies and brands: persons, vessels, aircraft skip it."""
+    return kind in (None, "organization")
 
 
 def screen_name(
@@ -145,49 +179,55 @@ def screen_name(
     sources: list[str] | None = None,
     threshold: float | None = None,
     limit: int = 10,
-) -> dict[str, Any]:
-    """Every listed party matching `name` at or above the threshold, best first, each with its
-    source, snapshot version and the features behind its score."""
+) -> ScreenResult:
+    """Every listed party matching `name`, best first: `parties` groups the listings of one
+    party (also those reached through the corporate-family table, with the relation stated),
+    `matches` lists each matching listing with the features behind its score."""
     if not name or not name.strip():
         raise InputError("name: empty")
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise InputError(f"threshold: {threshold} is not in [0, 1]")
     if limit < 1 or limit > 1000:
         raise InputError(f"limit: {limit} is not in 1..1000")
-    matcher, versions = get_matcher(session, settings)
+    checked = check_kind(kind)
+    ctx = screen_context(session, settings)
     if sources:
-        unknown = sorted(set(sources) - set(versions))
+        unknown = sorted(set(sources) - set(ctx.versions))
         if unknown:
             raise InputError(f"sources: no data for {', '.join(unknown)}")
-    matches = matcher.screen(
+    matches = ctx.matcher.screen(
         name,
-        kind=check_kind(kind),
+        kind=checked,
         country=country,
         identifiers=identifiers,
         sources=sources or None,
         threshold=threshold,
         limit=limit,
     )
-    return {
-        "query": {"name": name, "kind": kind, "country": country, "identifiers": identifiers or []},
-        "snapshots": versions,
-        "matches": [match_dict(m, versions) for m in matches],
-    }
+    finds = ctx.families.search(name, threshold) if family_search_applies(checked) else []
+    found = [
+        Found(m.entity_id, m.source, m.matched_name, m.score, m.threshold, m.features)
+        for m in matches
+    ]
+    parties = group_parties(
+        ctx.table,
+        found,
+        finds,
+        query=name,
+        day=datetime.now(UTC).date(),
+        sources=set(sources) if sources else None,
+        parent_short=ctx.parent_short,
+        threshold=threshold,
+    )
+    return ScreenResult(
+        query=Query(name=name, kind=kind, country=country, identifiers=identifiers or []),
+        snapshots=ctx.versions,
+        parties=[party_model(p, ctx.table, ctx.versions, ctx.labels) for p in parties],
+        matches=[match_model(m, ctx.versions) for m in matches],
+    )
 
 
-OUT_COLUMNS = (
-    "match",
-    "score",
-    "entity_id",
-    "source",
-    "matched_name",
-    "hits",
-    "hit_sources",
-    "error",
-)
-
-
-def _decode_csv(data: bytes, filename: str) -> str:
+def decode_csv(data: bytes, filename: str) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return data.decode("utf-16")
     try:
@@ -198,90 +238,24 @@ def _decode_csv(data: bytes, filename: str) -> str:
         ) from exc
 
 
-def screen_table(
-    matcher: Matcher,
-    rows: Iterable[dict[str, str]],
-    *,
-    kind: str | None = None,
-    threshold: float | None = None,
-    sources: list[str] | None = None,
-) -> Iterator[dict[str, str]]:
-    """The `screen --file` contract: each input row (in order) with the best candidate and the
-    hits at or above the threshold appended. A row that cannot be screened says why in `error`."""
-    default_kind = check_kind(kind, "--kind") or "organization"
-    for row in rows:
-        out = dict(row)
-        out.update(dict.fromkeys(OUT_COLUMNS, ""))
-        out["match"], out["score"], out["hits"] = "false", "0.0000", "0"
-        name = (row.get("name") or "").strip()
-        row_kind = (row.get("kind") or "").strip() or default_kind
-        if not name:
-            out["error"] = "empty name"
-        elif row_kind not in KINDS:
-            out["error"] = f"unknown kind {row_kind!r}"
-        else:
-            country = (row.get("country") or "").strip() or None
-            found = matcher.screen(
-                name,
-                kind=row_kind,
-                country=country,
-                sources=sources,
-                threshold=0.0,
-                limit=100,
-                explain=False,  # the file contract carries scores, not explanations
-            )
-            cut = threshold if threshold is not None else default_threshold(row_kind)
-            hits = [m for m in found if m.score >= cut]
-            if found:
-                best = found[0]
-                out.update(
-                    match="true" if best.score >= cut else "false",
-                    score=f"{best.score:.4f}",
-                    entity_id=best.entity_id,
-                    source=best.source,
-                    matched_name=best.matched_name,
-                )
-            out["hits"] = str(len(hits))
-            out["hit_sources"] = ";".join(dict.fromkeys(m.source for m in hits))
-        yield out
-
-
-def read_name_csv(data: bytes, filename: str) -> tuple[list[str], Iterator[dict[str, str]]]:
-    """Header and (lazily read) rows of a CSV with a `name` column (`screen --file` input)."""
-    text = _decode_csv(data, filename)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = list(reader.fieldnames or [])
-    if "name" not in header:
-        raise InputError(
-            f"{filename}: line 1: no 'name' column (header: {', '.join(header) or 'none'})"
-        )
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        raise InputError(f"{filename}: line 1: duplicate column(s) {', '.join(dupes)}")
-    if any(h in OUT_COLUMNS for h in header):
-        clash = ", ".join(h for h in header if h in OUT_COLUMNS)
-        raise InputError(
-            f"{filename}: line 1: column(s) {clash} would be overwritten by the results"
-        )
-    return header, ({k: v or "" for k, v in r.items() if k is not None} for r in reader)
-
-
 def compare_pairs(data: bytes, filename: str) -> list[dict[str, str]]:
     """The `compare --pairs` contract: name1,name2,kind,score,match per input row; a kind other
     than blank/organization/person/vessel/aircraft is an error naming its row."""
-    text = _decode_csv(data, filename)
+    text = decode_csv(data, filename)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = list(reader.fieldnames or [])
     if "name1" not in header or "name2" not in header:
         raise InputError(
-            f"{filename}: line 1: the header needs name1,name2 (got {', '.join(header)})"
+            f"{filename}: line 1: the header needs name1,name2 (got {', '.join(header)[:200]})"
         )
     rows = list(reader)
     errors = []
     for i, r in enumerate(rows, start=1):
         k = (r.get("kind") or "").strip()
         if k and k not in KINDS:
-            errors.append(f"{filename}: row {i} (line {i + 1}), field kind: unknown kind {k!r}")
+            errors.append(
+                f"{filename}: row {i} (line {i + 1}), field kind: unknown kind {k[:40]!r}"
+            )
     if errors:
         raise InputError("\n".join(errors))
     out = []
@@ -300,67 +274,16 @@ def compare_pairs(data: bytes, filename: str) -> list[dict[str, str]]:
     return out
 
 
-def compare_names(name1: str, name2: str, kind: str | None = None) -> dict[str, Any]:
+def compare_names(name1: str, name2: str, kind: str | None = None) -> CompareResult:
     k = check_kind(kind) or "organization"
     score, expl = compare(name1, name2, k)
-    return {
-        "name1": name1,
-        "name2": name2,
-        "kind": k,
-        "score": round(score, 4),
-        "threshold": default_threshold(k),
-        "match": score >= default_threshold(k),
-        "features": expl.as_dicts(),
-        "explanation": expl.text,
-    }
-
-
-_WINDOW = 4000
-_worker_args: dict[str, Any] = {}
-
-
-def _screen_chunk(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    a = _worker_args
-    return list(
-        screen_table(
-            a["matcher"], rows, kind=a["kind"], threshold=a["threshold"], sources=a["sources"]
-        )
+    return CompareResult(
+        name1=name1,
+        name2=name2,
+        kind=k,
+        score=round(score, 4),
+        threshold=default_threshold(k),
+        match=score >= default_threshold(k),
+        features=feature_models(expl.features),
+        explanation=expl.text,
     )
-
-
-def screen_table_parallel(
-    matcher: Matcher,
-    rows: Iterable[dict[str, str]],
-    *,
-    kind: str | None = None,
-    threshold: float | None = None,
-    sources: list[str] | None = None,
-    workers: int = 1,
-) -> Iterator[dict[str, str]]:
-    """`screen_table` over several processes, in input order and bounded memory: rows are taken
-    in windows and each window is split between forked workers, which share the loaded index
-    copy-on-write (no rebuild, no reload)."""
-    check_kind(kind, "--kind")
-    if workers <= 1:
-        yield from screen_table(matcher, rows, kind=kind, threshold=threshold, sources=sources)
-        return
-    import multiprocessing
-
-    _worker_args.update(matcher=matcher, kind=kind, threshold=threshold, sources=sources)
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers) as pool:
-        window: list[dict[str, str]] = []
-        for row in rows:
-            window.append(row)
-            if len(window) == _WINDOW:
-                yield from _run_window(pool, window, workers)
-                window = []
-        if window:
-            yield from _run_window(pool, window, workers)
-
-
-def _run_window(pool: Any, window: list[dict[str, str]], workers: int) -> Iterator[dict[str, str]]:
-    size = -(-len(window) // (workers * 4))
-    chunks = [window[i : i + size] for i in range(0, len(window), size)]
-    for done in pool.imap(_screen_chunk, chunks):
-        yield from done

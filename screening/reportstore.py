@@ -1,11 +1,26 @@
-"""Scored uploads kept for later: each with the list versions it was scored against."""
+"""Scored uploads kept for later: each with the list versions it was scored against.
+
+Bounded (issue 19 defect 1: a 21 MB upload made a 1.47 GB JSON value and a 500). An upload
+through the API is read up to `max_upload_rows` rows; the report is stored gzip-compressed
+(`stored_report.body`, migration 0003), never as one JSON value, and refused when compressed it
+is over `max_report_bytes` or would take all stored reports over `max_reports_total_bytes`
+(one tenant for now). Reports older than `report_retention_days` (0 = keep) are deleted when a
+new one is stored. Reports stored before 0003 keep their JSON `report` and read as before.
+"""
 
 from __future__ import annotations
 
 import io
+import itertools
+import json
 import uuid
+import zlib
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import BigInteger, LargeBinary, String, column, delete, func, select
+from sqlalchemy import table as sa_table
 from sqlmodel import Session
 
 from . import devicerisk
@@ -14,6 +29,21 @@ from .inventories import Kind, check_size, read_rows
 from .models import StoredReport
 from .settings import Settings
 from .snapshots import now_utc
+
+# The columns migration 0003 added, read and written here with SQLAlchemy Core (the model in
+# models.py does not declare them).
+REPORTS = sa_table(
+    "stored_report",
+    column("id", String),
+    column("body", LargeBinary),
+    column("size_bytes", BigInteger),
+)
+_SLICE = 1 << 20
+_GZIP = 31  # zlib wbits for the gzip container: the body can be read with any gunzip
+
+
+class ReportTooLarge(InputError):
+    """A report over the size limits for stored reports; nothing is stored."""
 
 
 def score_upload(
@@ -33,30 +63,134 @@ def score_upload(
     if not data.strip():
         raise InputError(f"{filename}: the upload is empty")
     ctx = devicerisk.risk_context(session, settings)
-    report = devicerisk.build_report(
-        ctx, read_rows(io.BytesIO(data), filename, kind=kind), profile, kind
-    )
+    rows = read_rows(io.BytesIO(data), filename, kind=kind, max_rows=settings.max_upload_rows)
+    report = devicerisk.build_report(ctx, rows, profile, kind)
     report["file"] = filename
     if store:
-        rid = str(uuid.uuid4())
-        session.add(
-            StoredReport(
-                id=rid,
-                kind=kind,
-                filename=filename,
-                profile=profile,
-                created_at=now_utc(),
-                snapshots=report["snapshots"],
-                report=report,
-            )
-        )
-        session.commit()
+        rid = store_report(session, settings, report, filename, profile, kind)
         report = {"id": rid, **report}
     return report
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
+def _json_pieces(report: dict[str, Any]) -> Iterator[str]:
+    """The report's JSON text in pieces: its long lists (devices, items, errors) element by
+    element, so the whole text (~2.5 KB a device) is never held at once."""
+    yield "{"
+    for i, (key, value) in enumerate(report.items()):
+        yield ("," if i else "") + _dumps(str(key)) + ":"
+        if isinstance(value, list):
+            yield "[" + ",".join(_dumps(v) for v in value[:1])
+            for v in value[1:]:
+                yield "," + _dumps(v)
+            yield "]"
+        else:
+            yield _dumps(value)
+    yield "}"
+
+
+def compress_report(report: dict[str, Any], limit: int, filename: str) -> bytes:
+    """The report as gzip-compressed JSON; ReportTooLarge as soon as it passes `limit` bytes."""
+    comp = zlib.compressobj(6, zlib.DEFLATED, _GZIP)
+    out: list[bytes] = []
+    size = 0
+    pending: list[str] = []
+    held = 0
+    for piece in itertools.chain(_json_pieces(report), [""]):
+        pending.append(piece)
+        held += len(piece)
+        if held < _SLICE and piece:
+            continue
+        out.append(comp.compress("".join(pending).encode()))
+        pending, held = [], 0
+        size += len(out[-1])
+        if size > limit:
+            break
+    else:
+        out.append(comp.flush())
+        size += len(out[-1])
+    if size > limit:
+        raise ReportTooLarge(
+            f"{filename}: the report is over {limit:,} bytes compressed, the limit for one "
+            "stored report (SCREENING_MAX_REPORT_BYTES); split the file"
+        )
+    return b"".join(out)
+
+
+def store_report(
+    session: Session,
+    settings: Settings,
+    report: dict[str, Any],
+    filename: str,
+    profile: str,
+    kind: Kind,
+) -> str:
+    """Store `report` compressed and return its id, after applying retention; refused (and
+    nothing stored) when over the per-report or total limit."""
+    body = compress_report(report, settings.max_report_bytes, filename)
+    now = now_utc()
+    apply_retention(session, settings, now)
+    used = session.execute(select(func.coalesce(func.sum(REPORTS.c.size_bytes), 0))).scalar_one()
+    if int(used) + len(body) > settings.max_reports_total_bytes:
+        session.rollback()
+        raise ReportTooLarge(
+            f"{filename}: stored reports take {int(used):,} bytes; this one ({len(body):,} bytes "
+            f"compressed) would pass the {settings.max_reports_total_bytes:,}-byte limit "
+            "(SCREENING_MAX_REPORTS_TOTAL_BYTES); delete reports no longer needed"
+        )
+    rid = str(uuid.uuid4())
+    session.add(
+        StoredReport(
+            id=rid,
+            kind=kind,
+            filename=filename[:1000],
+            profile=profile,
+            created_at=now,
+            snapshots=report.get("snapshots", {}),
+            report={},
+        )
+    )
+    session.flush()
+    session.execute(
+        REPORTS.update().where(REPORTS.c.id == rid).values(body=body, size_bytes=len(body))
+    )
+    session.commit()
+    return rid
+
+
+def apply_retention(session: Session, settings: Settings, now: datetime | None = None) -> int:
+    """Delete reports older than `report_retention_days` (none when it is 0); the number
+    deleted. Runs in the caller's transaction."""
+    days = settings.report_retention_days
+    if days <= 0:
+        return 0
+    cutoff = (now or now_utc()) - timedelta(days=days)
+    stmt = delete(StoredReport).where(StoredReport.created_at < cutoff)  # type: ignore[arg-type]
+    result = session.execute(stmt.execution_options(synchronize_session=False))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 def get_report(session: Session, report_id: str) -> StoredReport:
+    """A stored report with its `report` filled in (decompressed); detached from the session,
+    so changing it changes nothing stored."""
     row = session.get(StoredReport, report_id)
     if row is None:
-        raise NotFoundError(f"no stored inventory {report_id!r}")
+        raise NotFoundError(f"no stored inventory {report_id[:80]!r}")
+    body = session.execute(select(REPORTS.c.body).where(REPORTS.c.id == report_id)).scalar()
+    session.expunge(row)
+    if body is not None:
+        row.report = json.loads(zlib.decompress(body, _GZIP))
     return row
+
+
+def delete_report(session: Session, report_id: str) -> None:
+    """Delete one stored report; NotFoundError when there is none with that id."""
+    stmt = delete(StoredReport).where(StoredReport.id == report_id)  # type: ignore[arg-type]
+    result = session.execute(stmt.execution_options(synchronize_session=False))
+    if not result.rowcount:  # type: ignore[attr-defined]
+        session.rollback()
+        raise NotFoundError(f"no stored inventory {report_id[:80]!r}")
+    session.commit()

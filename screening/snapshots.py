@@ -5,6 +5,12 @@ smaller than the active snapshot unless forced) leaves the previous snapshot act
 source `refresh_failed` and records why, both on the source and as a `failed` snapshot row.
 A new snapshot is written only when the canonical records' hash differs from the active one,
 and with it the diff against the snapshot it replaces.
+
+Concurrent refreshes of one source (several processes, cron beside an API worker) cannot fork
+its history: parsing runs unlocked, then `lock_source` takes a per-source lock held to the
+commit, the active snapshot is read after it, and the switch is a guarded update that fails if
+the active snapshot changed. Migration 0003 adds the database's own guarantee: a unique index
+allows at most one `active` snapshot per source.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from .canonical import record_hash, records_hash
@@ -71,7 +78,15 @@ def ensure_source_row(session: Session, spec: SourceSpec) -> SourceRow:
             record_type=spec.record_type,
         )
         session.add(row)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:
+            # Another process created it first (two first refreshes at once): use theirs.
+            session.rollback()
+            found = session.get(SourceRow, spec.id)
+            if found is None:
+                raise
+            row = found
     elif (row.name, row.publisher, row.publisher_url) != (
         spec.name,
         spec.publisher,
@@ -139,11 +154,60 @@ def parse_items(spec: SourceSpec, files: Files) -> list[tuple[Record, str]]:
     return out
 
 
-def _lock(session: Session, source_id: str) -> None:
-    """One writer per source at a time across workers (PostgreSQL advisory lock; SQLite
-    already serialises writers)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": source_id})
+def lock_source(session: Session, source_id: str) -> None:
+    """Start a transaction holding the write lock for `source_id` until it commits or rolls
+    back, across processes: PostgreSQL's transaction-level advisory lock keyed by the source;
+    on SQLite `BEGIN IMMEDIATE` (SQLite has one writer at a time, so this locks every source).
+    Whatever the session read before is expired: the caller reads the active snapshot again,
+    after the lock, so two refreshes can never both build on the same one (issue 19 defect 7).
+    """
+    session.commit()  # the lock must begin a transaction of its own
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": source_id})
+    elif conn.dialect.name == "sqlite":
+        # pysqlite opens its own transaction only before DML; an explicit BEGIN IMMEDIATE
+        # takes the write lock now (waiting up to busy_timeout) and pysqlite then adds none.
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as exc:  # "database is locked" after busy_timeout
+            session.rollback()
+            raise RefreshRejected(
+                f"{source_id}: another writer held the database for too long ({exc.orig}); "
+                "kept the active snapshot, try again"
+            ) from exc
+    session.expire_all()
+
+
+class SwitchLost(RefreshRejected):
+    """The active snapshot changed under a refresh holding the lock (a bug, or a writer not
+    taking the lock): nothing is switched."""
+
+
+def switch_active(session: Session, source_id: str, old_id: int | None, new_id: int) -> None:
+    """Make `new_id` the active snapshot of `source_id` if `old_id` still is, in the caller's
+    transaction. A guarded update: when another writer switched first, SwitchLost."""
+    cond = (
+        SourceRow.active_snapshot_id == old_id
+        if old_id is not None
+        else (
+            SourceRow.active_snapshot_id.is_(None)  # type: ignore[union-attr]
+        )
+    )
+    moved = session.execute(
+        update(SourceRow).where(SourceRow.id == source_id, cond).values(active_snapshot_id=new_id)  # type: ignore[arg-type]
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise SwitchLost(
+            f"{source_id}: another refresh switched the active snapshot meanwhile; kept theirs"
+        )
+    # Supersede whatever is active (the unique index allows one), then activate the new one.
+    session.execute(
+        update(Snapshot)
+        .where(Snapshot.source_id == source_id, Snapshot.status == "active")  # type: ignore[arg-type]
+        .values(status="superseded")
+    )
+    session.execute(update(Snapshot).where(Snapshot.id == new_id).values(status="active"))  # type: ignore[arg-type]
 
 
 def ingest(
@@ -159,17 +223,21 @@ def ingest(
     """Parse `got`, check it, and make it the active snapshot if its records changed. Raises
     ScreeningError without writing anything when the data is unusable or suspicious."""
     fetched_at = fetched_at or now_utc()
-    row = ensure_source_row(session, spec)
-    active = active_snapshot(session, row)
-    previous_version = active.version if active else None
+    ensure_source_row(session, spec)
     if progress:
         progress("parsing", 0, None)
-    items = parse_items(spec, got.files)
+    items = parse_items(spec, got.files)  # the slow part, before the lock
     published_at = got.published_at
     if spec.published is not None:
         published_at = spec.published(got.files) or published_at
     if not items:
         raise RefreshRejected(f"{spec.id}: the new data has no entries; kept the active snapshot")
+    lock_source(session, spec.id)
+    row = session.get(SourceRow, spec.id)
+    if row is None:  # pragma: no cover - created above
+        raise NotFoundError(f"unknown source {spec.id}")
+    active = active_snapshot(session, row)
+    previous_version = active.version if active else None
     if active and not force:
         ratio = settings.min_ratio_for(spec.id)
         if len(items) < active.entity_count * ratio:
@@ -184,7 +252,6 @@ def ingest(
         row.http_cache = got.cache
         session.commit()
         return RefreshOutcome(spec.id, "unchanged", active.version, previous_version, len(items))
-    _lock(session, spec.id)
     snap = Snapshot(
         source_id=spec.id,
         version=make_version(published_at, fetched_at, digest),
@@ -217,13 +284,12 @@ def ingest(
             )
         )
     # The switch: the old snapshot is superseded and the new one active in one commit.
-    if active:
-        active.status = "superseded"
-    snap.status = "active"
-    row.active_snapshot_id = snap.id
     row.status, row.last_error, row.last_attempt_at = "ok", None, fetched_at
     row.http_cache = got.cache
+    session.flush()
+    switch_active(session, spec.id, active.id if active else None, snap.id)
     session.commit()
+    session.expire_all()  # the switch went round the ORM
     return RefreshOutcome(spec.id, "created", snap.version, previous_version, len(items))
 
 

@@ -34,10 +34,12 @@ def add_custom(
     filename: str,
     *,
     force: bool = False,
+    max_rows: int | None = None,
 ) -> RefreshOutcome:
     """Load a CSV as the new version of `custom:<name>`. Bad rows raise InputError naming each
-    row and field, and nothing is stored; a list far smaller than the active one needs force."""
-    spec = custom.custom_spec(name)
+    row and field, and nothing is stored; a list far smaller than the active one needs force.
+    Uploads through the API pass `max_rows` (SCREENING_MAX_UPLOAD_ROWS); the CLI does not."""
+    spec = custom.custom_spec(name, max_rows)
     if len(data) > settings.max_upload_bytes:
         raise InputError(
             f"{filename}: {len(data)} bytes is over the {settings.max_upload_bytes}-byte limit"

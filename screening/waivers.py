@@ -51,6 +51,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .inventories.limits import BoundedComposer, excerpt
 from .matching.normalize import normalize_name
 from .reports.rules import RULE_IDS
 
@@ -58,10 +59,13 @@ MATCH_KEYS = ("entity_id", "vendor", "part_number", "file", "row", "rule")
 WAIVER_KEYS = ("match", "reason", "approver", "expires")
 _DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+MAX_WAIVER_BYTES = 1 << 20
 
 
-class _Loader(yaml.SafeLoader):
-    """yaml.SafeLoader without implicit timestamps: dates stay strings, checked here."""
+class _Loader(BoundedComposer, yaml.SafeLoader):
+    """yaml.SafeLoader without implicit timestamps (dates stay strings, checked here), with
+    the nesting and alias-expansion limits of uploads (issue 19: 376 bytes of nested aliases
+    made a 351 MB error message)."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -171,9 +175,15 @@ def parse_waivers(data: bytes | str, name: str = "waivers") -> list[Waiver]:
     """Check a waiver file's text and return its waivers in file order. An empty file has
     none. Raises InputError naming `name`, the waiver, its line and the field."""
     try:
+        if len(data) > MAX_WAIVER_BYTES:
+            raise InputError(
+                f"{name}: {len(data):,} bytes, over the {MAX_WAIVER_BYTES:,}-byte limit for a "
+                "waiver file"
+            )
         loader = _Loader(data)
+        loader.yaml_filename = name
         try:
-            node = loader.get_single_node()
+            node = loader.bounded_single_node()
             doc = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -181,18 +191,23 @@ def parse_waivers(data: bytes | str, name: str = "waivers") -> list[Waiver]:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{name}: not valid YAML{where}: {problem}") from exc
+        raise InputError(f"{name}: not valid YAML{where}: {str(problem)[:200]}") from exc
     except ValueError as exc:  # an explicit !!timestamp with an impossible date
-        raise InputError(f"{name}: not valid YAML: {exc}") from exc
+        raise InputError(f"{name}: not valid YAML: {str(exc)[:200]}") from exc
+    except (TypeError, AttributeError, OverflowError) as exc:
+        # pyyaml's constructors fail so on some explicit tags (an empty `!!timestamp`)
+        raise InputError(
+            f"{name}: not valid YAML: a value with an explicit tag (!!...) cannot be read"
+        ) from exc
     if doc is None:
         return []
     assert node is not None
     if not isinstance(doc, dict) or not isinstance(node, yaml.MappingNode):
         raise InputError(f"{name}: expected a mapping with a `waivers:` list at the top")
     _no_repeats(node, name, "the top level")
-    unknown = sorted(str(k) for k in doc if k != "waivers")
+    unknown = sorted(excerpt(k) for k in doc if k != "waivers")
     if unknown:
-        raise InputError(f"{name}: unknown key {unknown[0]!r} at the top level; use `waivers:`")
+        raise InputError(f"{name}: unknown key {unknown[0]} at the top level; use `waivers:`")
     entries = doc.get("waivers")
     if entries is None:
         return []
@@ -204,6 +219,11 @@ def parse_waivers(data: bytes | str, name: str = "waivers") -> list[Waiver]:
         _waiver(entry, i, nodes[i - 1] if i <= len(nodes) else None, name)
         for i, entry in enumerate(entries, start=1)
     ]
+
+
+def _short(key: object) -> str:
+    """A key as messages name it: its text when short, else a bounded excerpt."""
+    return key if isinstance(key, str) and len(key) <= 80 else excerpt(key)
 
 
 def _value_node(node: yaml.Node, key: str) -> yaml.Node | None:
@@ -222,7 +242,7 @@ def _line(node: yaml.Node | None) -> int | None:
 def _no_repeats(node: yaml.MappingNode, name: str, where: str) -> None:
     seen: set[str] = set()
     for k, _ in node.value:
-        key = str(k.value)
+        key = _short(k.value) if isinstance(k, yaml.ScalarNode) else "<complex key>"
         if key in seen:
             raise InputError(f"{name}: {where}: key {key!r} repeated (line {_line(k)})")
         seen.add(key)
@@ -244,8 +264,8 @@ def _waiver(entry: object, index: int, node: yaml.Node | None, name: str) -> Wai
     _no_repeats(node, name, where)
     for key in entry:
         if key not in WAIVER_KEYS:
-            at = _value_node(node, str(key))
-            raise fail(str(key), f"unknown key; use {', '.join(WAIVER_KEYS)}", at)
+            at = _value_node(node, _short(key))
+            raise fail(_short(key), f"unknown key; use {', '.join(WAIVER_KEYS)}", at)
     texts: dict[str, str] = {}
     for key in ("reason", "approver"):
         value = entry.get(key)
@@ -261,7 +281,7 @@ def _waiver(entry: object, index: int, node: yaml.Node | None, name: str) -> Wai
     if expires is None:
         raise fail(
             "expires",
-            f"expected a date YYYY-MM-DD, got {entry.get('expires')!r}",
+            f"expected a date YYYY-MM-DD, got {excerpt(entry.get('expires'))}",
             _value_node(node, "expires"),
         )
     match = entry.get("match")
@@ -271,23 +291,27 @@ def _waiver(entry: object, index: int, node: yaml.Node | None, name: str) -> Wai
     _no_repeats(match_node, name, where)
     criteria: dict[str, Any] = {}
     for key, value in match.items():
-        at = _value_node(match_node, str(key))
+        at = _value_node(match_node, _short(key))
         if key not in MATCH_KEYS:
-            raise fail(f"match.{key}", f"unknown key; use {', '.join(MATCH_KEYS)}", at)
+            raise fail(f"match.{_short(key)}", f"unknown key; use {', '.join(MATCH_KEYS)}", at)
         if key == "row":
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise fail(
-                    "match.row", f"expected a data row number (1, 2, ...), got {value!r}", at
+                    "match.row", f"expected a data row number (1, 2, ...), got {excerpt(value)}", at
                 )
         elif not isinstance(value, str) or not value.strip():
-            raise fail(f"match.{key}", f"expected a non-empty text, got {value!r}", at)
+            raise fail(
+                f"match.{_short(key)}", f"expected a non-empty text, got {excerpt(value)}", at
+            )
         else:
             value = value.strip()
         if key == "entity_id" and ":" not in str(value):
-            raise fail("match.entity_id", f"expected '<source id>:<local id>', got {value!r}", at)
+            raise fail(
+                "match.entity_id", f"expected '<source id>:<local id>', got {excerpt(value)}", at
+            )
         if key == "rule" and value not in RULE_IDS:
             raise fail(
-                "match.rule", f"unknown rule {value!r}; use one of {', '.join(RULE_IDS)}", at
+                "match.rule", f"unknown rule {excerpt(value)}; use one of {', '.join(RULE_IDS)}", at
             )
         criteria[key] = value
     if "row" in criteria and "file" not in criteria:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,10 @@ from typer.testing import CliRunner
 
 from screening import services
 from screening.cli import EXIT_OK, app
+from screening.errors import ParseError
 from screening.settings import get_settings
+from screening.sources.bundled import has_bundle, load_bundle, verified_at
+from screening.sources.registry import FIXED_SOURCES
 
 from .conftest import Database, make_settings
 
@@ -74,11 +78,12 @@ def test_lists_json_shows_every_bundled_source(cli_env: None) -> None:
     assert eu["completeness"] is None
     uk = listing["gb_fcdo_sanctions"]
     assert (uk["status"], uk["completeness"], uk["published_at"]) == ("ok", "sample", "2026-03-26")
-    assert listing["us_trade_csl"]["completeness"] == "sample"
+    csl = listing["us_trade_csl"]
+    assert (csl["completeness"], csl["published_at"]) == ("full", "2022-05-06")
     expected = {
         "us_ofac_sdn": 15402,
         "us_ofac_cons": 442,
-        "us_trade_csl": 13,
+        "us_trade_csl": 1553,
         "us_bis_entity_list": 3409,
         "us_bis_meu": 70,
         "us_fcc_covered": 16,
@@ -133,3 +138,42 @@ def test_uk_sanctions_list_entity_by_the_fcdo_unique_id(cli_env: None) -> None:
         i for i in ent["identifiers"] if i["type"] == "UK Sanctions List ID"
     ).items()
     assert ent["provenance"]["publisher_url"].startswith("https://www.gov.uk/")
+
+
+BUNDLED_ONLY = ("us_ndaa_889", "us_dod_1260h", "us_bis_entity_list", "us_bis_meu")
+
+
+@pytest.mark.parametrize("source_id", BUNDLED_ONLY)
+def test_bundled_only_sources_carry_the_day_they_were_last_verified(source_id: str) -> None:
+    data_dir = get_settings().data_dir
+    bundle = load_bundle(data_dir, source_id)
+    assert bundle.verified_at is not None and bundle.verified_by
+    assert bundle.published_at is not None and bundle.verified_at >= bundle.published_at
+    assert verified_at(data_dir, source_id) == bundle.verified_at
+
+
+def test_statute_is_verified_long_after_it_was_enacted() -> None:
+    bundle = load_bundle(get_settings().data_dir, "us_ndaa_889")
+    assert bundle.published_at == date(2018, 8, 13)  # the statute's date stays its date
+    assert bundle.verified_at == date(2026, 11, 26)
+
+
+def test_live_sources_have_no_verified_date() -> None:
+    data_dir = get_settings().data_dir
+    for spec in FIXED_SOURCES:
+        if spec.files and has_bundle(data_dir, spec.id):
+            assert load_bundle(data_dir, spec.id).verified_at is None, spec.id
+    assert verified_at(data_dir, "eu_fsf") is None  # no bundle at all
+
+
+def test_a_malformed_verified_date_names_the_manifest_field(tmp_path: Path) -> None:
+    folder = tmp_path / "us_ndaa_889"
+    folder.mkdir()
+    (folder / "section_889.csv").write_text("x\n")
+    (folder / "manifest.json").write_text(
+        json.dumps({"files": ["section_889.csv"], "verified_at": "26/11/2026"})
+    )
+    with pytest.raises(ParseError, match=r"manifest\.json: field 'verified_at': '26/11/2026'"):
+        load_bundle(tmp_path, "us_ndaa_889")
+    with pytest.raises(ParseError, match="verified_at"):
+        verified_at(tmp_path, "us_ndaa_889")

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from screening import namescreen
+from screening import namescreen, screenfile
 from screening.api.app import create_app
 from screening.api.deps import session_dep, settings_dep
 from screening.cli import EXIT_INPUT, EXIT_OK, app
@@ -88,9 +88,11 @@ def test_identifier_match_scores_one(cli: None, loaded: tuple[Database, Settings
         result = namescreen.screen_name(
             s, settings, "Some Holding Company", identifiers=["CNE100000PM8"]
         )
-    top = result["matches"][0]
-    assert top["entity_id"] == "us_ofac_cons:30946" and top["score"] == 1.0
-    assert "CNE100000PM8" in json.dumps(top["features"])
+    top = result.matches[0]
+    assert top.entity_id == "us_ofac_cons:30946" and top.score == 1.0
+    assert "CNE100000PM8" in top.model_dump_json()
+    # ... and the party it belongs to is Hikvision, with every listing the name found.
+    assert result.parties[0].name == "Hangzhou Hikvision Digital Technology Co., Ltd."
 
 
 def test_screen_file_contract(cli: None, tmp_path: Path) -> None:
@@ -119,11 +121,16 @@ def test_screen_file_contract(cli: None, tmp_path: Path) -> None:
         "hits",
         "hit_sources",
         "error",
+        "party",
+        "relation",
     ]
-    assert [r["po_ref"] for r in rows] == ["=1+1", "PO-2", "PO-3", "PO-4"]  # verbatim, in order
+    # In order; a formula-like input cell gets a leading quote (issue 19, item 5).
+    assert [r["po_ref"] for r in rows] == ["'=1+1", "PO-2", "PO-3", "PO-4"]
     hik, axis, empty, robot = rows
     assert hik["match"] == "true" and int(hik["hits"]) >= 5
     assert set(hik["hit_sources"].split(";")) >= HIK_SOURCES
+    assert hik["party"] == "Hangzhou Hikvision Digital Technology Co., Ltd."
+    assert hik["relation"] == "listed"
     assert len(hik["score"].split(".")[1]) == 4
     assert axis["match"] == "false" and axis["hits"] == "0" and axis["error"] == ""
     assert (
@@ -188,9 +195,11 @@ def test_api_screen_and_batch(api: TestClient) -> None:
     assert r.status_code == 400 and "unknown kind" in r.json()["detail"]
     body = [{"name": "Dahau"}, {"name": "Axis Communications"}, {"name": ""}]
     rows = api.post("/v1/screen/batch", json=body).json()
-    assert [r["match"] for r in rows] == ["true", "false", "false"] and rows[2][
-        "error"
-    ] == "empty name"
+    # Real booleans and numbers in JSON (they were the strings "true"/"0.9000").
+    assert [r["match"] for r in rows] == [True, False, False]
+    assert rows[2]["error"] == "empty name" and rows[2]["score"] == 0 and rows[2]["hits"] == 0
+    assert isinstance(rows[0]["score"], float) and isinstance(rows[0]["hits"], int)
+    assert rows[0]["hits"] >= 1 and "dahua" in rows[0]["party"].lower()
     r = api.post(
         "/v1/screen/batch?format=csv",
         content="name,ref\nHikivision,A\nHanwha Vision,B\n",
@@ -199,11 +208,9 @@ def test_api_screen_and_batch(api: TestClient) -> None:
     out = list(csv.DictReader(io.StringIO(r.text)))
     assert [(x["ref"], x["match"]) for x in out] == [("A", "true"), ("B", "false")]
     r = api.post("/v1/screen/batch?format=ndjson", json=body)
-    assert [json.loads(line)["name"] for line in r.text.splitlines()] == [
-        "Dahau",
-        "Axis Communications",
-        "",
-    ]
+    lines = [json.loads(line) for line in r.text.splitlines()]
+    assert [x["name"] for x in lines] == ["Dahau", "Axis Communications", ""]
+    assert [x["match"] for x in lines] == [True, False, False]
     r = api.post(
         "/v1/screen/batch",
         content="name\n" + "Hikvision\n" * 1000,
@@ -217,8 +224,9 @@ def test_api_screen_and_batch(api: TestClient) -> None:
 
 
 def test_parallel_batch_equals_serial_and_keeps_order(
-    cli: None, loaded: tuple[Database, Settings]
+    cli: None, loaded: tuple[Database, Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(screenfile, "_MIN_PARALLEL", 0)  # a small file through the workers
     db, settings = loaded
     names = [
         "Hikivision",
@@ -230,8 +238,15 @@ def test_parallel_batch_equals_serial_and_keeps_order(
     ] * 40
     rows = [{"name": n, "ref": str(i)} for i, n in enumerate(names)]
     with db.session() as s:
-        matcher, _ = namescreen.get_matcher(s, settings)
-    serial = list(namescreen.screen_table(matcher, rows))
-    parallel = list(namescreen.screen_table_parallel(matcher, iter(rows), workers=2))
+        ctx = namescreen.screen_context(s, settings)
+    serial = list(screenfile.screen_rows(ctx, rows))
+    parallel = list(screenfile.screen_rows(ctx, iter(rows), workers=2))
     assert parallel == serial
     assert [r["ref"] for r in parallel] == [str(i) for i in range(len(names))]
+    # Each distinct query is screened once: repeats get the very same result values.
+    assert serial[0] == {**serial[6], "ref": "0"} and serial[0]["match"] is True
+    # Small windows screened ahead of the rows written, with the memo cleared as it goes.
+    monkeypatch.setattr(screenfile, "_WINDOW", 7)
+    monkeypatch.setattr(screenfile, "_MEMO_MAX", 2)
+    assert list(screenfile.screen_rows(ctx, iter(rows), workers=2)) == serial
+    assert list(screenfile.screen_rows(ctx, iter(rows))) == serial

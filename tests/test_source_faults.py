@@ -24,6 +24,11 @@ from .conftest import DATA, Database, make_settings
 
 LIVE = [s for s in FIXED_SOURCES if s.files and s.parse and has_bundle(DATA, s.id)]
 
+
+def test_every_live_source_with_a_bundle_is_exercised() -> None:
+    assert {s.id for s in LIVE} >= {"gb_fcdo_sanctions", "us_trade_csl", "un_sc", "us_ofac_sdn"}
+
+
 Fault = Callable[[str, bytes], httpx.Response]
 FAULTS: dict[str, tuple[Fault, str]] = {
     "http-500": (lambda name, body: httpx.Response(500), "HTTP 500"),

@@ -355,3 +355,32 @@ def test_custom_list_name_with_a_trailing_newline_is_refused(
         assert res.exit_code == EXIT_INPUT and "list name" in res.stderr
     finally:
         get_settings.cache_clear()
+
+
+def test_damaged_custom_list_files_are_input_errors_naming_the_file(
+    db: Database, tmp_path: Path
+) -> None:
+    """Damaged text was a ParseError (HTTP 422, 'UnicodeDecodeError: ...') or a csv.Error."""
+    settings = make_settings(db.url, tmp_path)
+    cases = [
+        (b"\xff\xfen\x00a\x00m\x00e\x00\n", "UTF-16 text is cut short"),  # odd byte count
+        (b"name\n" + b"x" * 200_000 + b"\n", "line 2: unreadable CSV"),
+        (b'name\n"' + b"x" * 200_000, "unreadable CSV"),
+        (("x" * 100_000 + ",y\n").encode(), "no 'name' column"),
+    ]
+    for data, expected in cases:
+        with db.session() as s, pytest.raises(InputError, match=expected) as err:
+            userlists.add_custom(s, settings, "vendors", data, "bad.csv")
+        assert err.value.detail.startswith("bad.csv: ") and len(err.value.detail) < 400
+    with db.session() as s:
+        assert services.get_source(s, "custom:vendors").entity_count == 0
+
+
+def test_custom_list_rows_over_the_upload_limit_are_refused(db: Database, tmp_path: Path) -> None:
+    settings = make_settings(db.url, tmp_path)
+    with db.session() as s:
+        with pytest.raises(InputError, match=r"v1\.csv: more than 2 rows, the limit"):
+            userlists.add_custom(s, settings, "vendors", V1.encode(), "v1.csv", max_rows=2)
+        assert services.get_source(s, "custom:vendors").entity_count == 0
+        out = userlists.add_custom(s, settings, "vendors", V1.encode(), "v1.csv", max_rows=3)
+        assert out.result == "created" and out.entity_count == 3

@@ -259,3 +259,116 @@ def test_expiry_day_is_inclusive_and_expired_waivers_are_reported() -> None:
     row3 = [f for f in found if f.item_row == 3]
     assert row3[0].fails and row3[0].expired_waivers == (waiver,)
     assert waiver.expired(date(2027, 4, 1)) and not waiver.expired(date(2027, 3, 31))
+
+
+# Issue 19 defect 6: a 376-byte waiver file with nested aliases made a 351 MB error message
+# (the value was formatted with repr) in 98 s and 2.16 GB of memory.
+def nested_aliases(levels: int) -> str:
+    """A flow sequence whose anchors are defined inline at first use: level 1 is nine "lol"s,
+    each further level nine aliases of the one before (9**levels strings when expanded)."""
+    text = "&a1 [" + ",".join(["lol"] * 9) + "]"
+    for n in range(2, levels + 1):
+        text = f"&a{n} [{text}," + ",".join([f"*a{n - 1}"] * 8) + "]"
+    return text
+
+
+ALIAS_BOMB = (
+    f"waivers:\n  - match: {{part_number: {nested_aliases(9)}}}\n"
+    "    reason: r\n    approver: a\n    expires: 2027-01-01\n"
+)
+
+
+def test_alias_bomb_is_refused_quickly_with_a_short_message() -> None:
+    assert len(ALIAS_BOMB) < 500
+    with pytest.raises(InputError) as err:
+        parse_waivers(ALIAS_BOMB, "bomb.yaml")
+    assert err.value.detail.startswith("bomb.yaml: YAML aliases")
+    assert len(err.value.detail) < 300
+
+
+def test_a_structured_value_is_quoted_as_a_bounded_excerpt() -> None:
+    """Aliases within the expansion limit still must not be printed whole."""
+    text = (
+        f"waivers:\n  - match: {{vendor: {nested_aliases(3)}}}\n"  # 729 leaves, a 5 KB repr
+        "    reason: r\n    approver: a\n    expires: 2027-01-01\n"
+    )
+    with pytest.raises(InputError, match=r"field `match\.vendor`.*expected a non-empty text") as e:
+        parse_waivers(text, "w.yaml")
+    assert len(e.value.detail) < 300
+    long_key = "k" * 100_000
+    with pytest.raises(InputError, match="unknown key") as e:
+        parse_waivers(f"? {long_key}\n: 1\n", "w.yaml")
+    assert len(e.value.detail) < 300
+
+
+def test_deep_and_oversized_waiver_files_are_input_errors() -> None:
+    with pytest.raises(InputError, match=r"w\.yaml: YAML nested more than 64 levels"):
+        parse_waivers("waivers: " + "[" * 10_000 + "]" * 10_000, "w.yaml")
+    with pytest.raises(InputError, match=r"w\.yaml: .* over the 1,048,576-byte limit"):
+        parse_waivers("# " + "x" * (1 << 20) + "\nwaivers: []\n", "w.yaml")
+
+
+WAIVER_PIECES = [
+    "waivers:",
+    "\n  - ",
+    "match: ",
+    "{",
+    "}",
+    "[",
+    "]",
+    ", ",
+    "part_number: ",
+    "row: ",
+    "file: ",
+    "entity_id: ",
+    "rule: ",
+    "reason: ",
+    "approver: ",
+    "expires: ",
+    "2027-02-30",
+    "2027-01-01",
+    "!!timestamp ",
+    "!!binary ",
+    "!!python/name:os.system ",
+    "&a ",
+    "*a",
+    "<<: ",
+    "? ",
+    ": ",
+    "\n    ",
+    "x",
+    "'",
+    '"',
+    "\x00",
+    "-1",
+    "~",
+    "|",
+    "#",
+]
+
+
+def test_an_empty_explicit_timestamp_is_an_input_error() -> None:
+    # Found by the generated files below: pyyaml raised AttributeError.
+    for text in ("!!timestamp ", "waivers:\n  - expires: !!timestamp\n"):
+        with pytest.raises(InputError, match="not valid YAML"):
+            parse_waivers(text, "g.yaml")
+
+
+def test_generated_waiver_files_are_read_or_refused_with_a_short_message() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(
+        max_examples=80,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(st.lists(st.sampled_from(WAIVER_PIECES), max_size=40))
+    def check(pieces: list[str]) -> None:
+        try:
+            parse_waivers("".join(pieces), "g.yaml")
+        except InputError as exc:
+            assert exc.detail.startswith("g.yaml") and len(exc.detail) < 1000
+
+    check()

@@ -31,6 +31,7 @@ from typing import BinaryIO
 from ..errors import InputError
 from .documents import read_json, read_yaml
 from .headers import KINDS, Kind
+from .limits import MAX_DOCUMENT_BYTES, check_document_size, too_many_rows
 from .rows import DeviceRow, RowError, normalise_mac
 from .sheets import read_xlsx
 from .text import read_csv
@@ -65,11 +66,39 @@ def check_size(n_bytes: int, limit: int, filename: str | None = None) -> None:
 
 
 def read_rows(
-    source: bytes | BinaryIO | Path, filename: str, *, kind: Kind
+    source: bytes | BinaryIO | Path,
+    filename: str,
+    *,
+    kind: Kind,
+    max_rows: int | None = None,
 ) -> Iterator[DeviceRow | RowError]:
     """The rows of one uploaded file, as they are read. `filename` names the file in messages
     and its extension picks the format (.csv/.tsv/.txt, .xlsx/.xlsm, .json, .yaml/.yml). A
-    stream is read from its current position and not closed; a Path is opened and closed."""
+    stream is read from its current position and not closed; a Path is opened and closed.
+
+    `max_rows` bounds the work one file may cause (the API passes SCREENING_MAX_UPLOAD_ROWS;
+    the command line reads local files unbounded): reading a data row past it raises
+    InputError naming the file and the limit. Resource limits of each format (nesting depth,
+    alias expansion, ZIP inflation, shared strings) hold whatever `max_rows` is: see limits.py.
+    """
+    rows = _read(source, filename, kind)
+    if max_rows is None:
+        yield from rows
+        return
+    try:
+        for item in rows:
+            if item.row > max_rows:
+                raise too_many_rows(filename, max_rows)
+            yield item
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+
+
+def _read(
+    source: bytes | BinaryIO | Path, filename: str, kind: Kind
+) -> Iterator[DeviceRow | RowError]:
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; expected 'inventory' or 'po'")
     if isinstance(source, Path) and not source.is_file():
@@ -90,11 +119,14 @@ def read_rows(
         else:
             yield from read_csv(source, filename, kind)
     else:
+        what = fmt.upper()
         if isinstance(source, Path):
+            check_document_size(source.stat().st_size, filename, what)
             data = source.read_bytes()
         elif isinstance(source, bytes | bytearray):
             data = bytes(source)
         else:
-            data = source.read()
+            data = source.read(MAX_DOCUMENT_BYTES + 1)
+        check_document_size(len(data), filename, what)
         reader = read_json if fmt == "json" else read_yaml
         yield from reader(data, filename, kind)

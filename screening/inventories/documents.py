@@ -5,6 +5,10 @@ Values are taken as written: JSON numbers stay the text the user wrote (`1.10` i
 and YAML scalars are read from the node tree rather than constructed, so YAML 1.1's guesses
 (`12:34:56` as a base-60 integer, `0012` as octal, `no` as false) never touch a MAC address or
 a model number. `line` is the line where the element starts (JSON: for a top-level array).
+
+Hostile documents (issue 19): nesting deeper than `limits.MAX_DEPTH` is refused before the JSON
+is parsed and while the YAML is composed, and YAML whose aliases expand far beyond what is
+written (a "billion laughs") is refused before merge keys are flattened.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import yaml
 
 from ..errors import InputError
 from .headers import Kind
+from .limits import BoundedComposer, check_json_depth, depth_error, excerpt
 from .rows import Bad, Cell, DeviceRow, Layout, RowError, is_blank
 
 _NESTED = "a list or object where a single value was expected"
@@ -79,6 +84,7 @@ def _json_object(value: Any) -> dict[str, Cell] | None:
 
 def read_json(data: bytes, filename: str, kind: Kind) -> Iterator[DeviceRow | RowError]:
     text = decode_whole(data, filename, "JSON")
+    check_json_depth(text, filename)
     decoder = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
     try:
         stripped = text.lstrip()
@@ -89,11 +95,13 @@ def read_json(data: bytes, filename: str, kind: Kind) -> Iterator[DeviceRow | Ro
         doc = decoder.decode(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{filename}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:  # check_json_depth should have refused it; never a traceback
+        raise depth_error(filename, "JSON") from None
     if isinstance(doc, dict):
         lists = [k for k, v in doc.items() if isinstance(v, list)]
         if len(lists) == 1:
             found = [(None, _json_object(v)) for v in doc[lists[0]]]
-            yield from _rows(found, kind, filename, f"the array {lists[0]!r}")
+            yield from _rows(found, kind, filename, f"the array {excerpt(lists[0])}")
             return
     raise InputError(
         f"{filename}: expected a JSON array of objects (one per row), or an object holding "
@@ -139,6 +147,10 @@ def _json_array(
 # YAML -----------------------------------------------------------------------------------
 
 
+class _Loader(BoundedComposer, yaml.SafeLoader):
+    """SafeLoader with the depth and alias-expansion limits of `limits.BoundedComposer`."""
+
+
 def _yaml_cell(node: yaml.Node) -> Cell:
     if isinstance(node, yaml.ScalarNode):
         if node.tag == "tag:yaml.org,2002:null":
@@ -156,14 +168,16 @@ def _yaml_object(node: yaml.Node, loader: yaml.SafeLoader) -> dict[str, Cell] | 
 
 def read_yaml(data: bytes, filename: str, kind: Kind) -> Iterator[DeviceRow | RowError]:
     text = decode_whole(data, filename, "YAML")
-    loader = yaml.SafeLoader(text)
+    loader: _Loader | None = None
     try:
-        root = loader.get_single_node()
+        loader = _Loader(text)  # the reader refuses control characters already here
+        loader.yaml_filename = filename
+        root = loader.bounded_single_node()
         where = "the list"
         if isinstance(root, yaml.MappingNode):
             seqs = [(k, v) for k, v in root.value if isinstance(v, yaml.SequenceNode)]
             if len(seqs) == 1:
-                where = f"the list {_yaml_cell(seqs[0][0])!r}"
+                where = f"the list {excerpt(_yaml_cell(seqs[0][0]))}"
                 root = seqs[0][1]
         if not isinstance(root, yaml.SequenceNode):
             raise InputError(
@@ -174,9 +188,10 @@ def read_yaml(data: bytes, filename: str, kind: Kind) -> Iterator[DeviceRow | Ro
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = f"line {mark.line + 1}: " if mark is not None else ""
-        raise InputError(f"{filename}: {at}not valid YAML ({exc.problem})") from None
+        raise InputError(f"{filename}: {at}not valid YAML ({str(exc.problem)[:200]})") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{filename}: not valid YAML ({exc})") from None
+        raise InputError(f"{filename}: not valid YAML ({str(exc)[:200]})") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     yield from _rows(elements, kind, filename, where)

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from ..errors import InputError
 from .headers import ASSET, BY_KIND, COMMON, IDENTIFYING, Kind, norm_header
+from .limits import excerpt
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ class RowError:
     def text(self, filename: str) -> str:
         """The sentence shown to a user: file, row, line, field and what is wrong."""
         where = f"row {self.row}" + (f" (line {self.line})" if self.line is not None else "")
-        what = f", field {self.field!r}" if self.field else ""
+        what = f", field {excerpt(self.field)}" if self.field else ""
         return f"{filename}: {where}{what}: {self.message}"
 
 
@@ -148,7 +149,7 @@ def _mac(cell: Cell) -> str | None:
         if text.isdigit() and len(text) < 12:
             hint = " (leading zeros lost? store the column as text)"
         raise _RowBad(
-            f"{text!r} is not a MAC address{hint}; expected 12 hex digits such as "
+            f"{excerpt(text)} is not a MAC address{hint}; expected 12 hex digits such as "
             "44:19:B6:12:34:56, 44-19-b6-12-34-56, 4419.b612.3456 or 4419B6123456"
         )
     return mac
@@ -170,7 +171,7 @@ def _yes_no(value: Cell, *, ip_means_exposed: bool = False) -> bool | None:
             return ipaddress.ip_address(v).is_global
         except ValueError:
             pass
-    raise _RowBad(f"{text!r} is not a yes/no value; {_YES_NO_HINT}")
+    raise _RowBad(f"{excerpt(text)} is not a yes/no value; {_YES_NO_HINT}")
 
 
 def _exposed(value: Cell) -> bool | None:
@@ -197,7 +198,7 @@ def _date(value: Cell) -> date | None:
     try:
         return date.fromisoformat(v[:10])
     except ValueError:
-        raise _RowBad(f"{v!r} is not a date (write it as YYYY-MM-DD)") from None
+        raise _RowBad(f"{excerpt(v)} is not a date (write it as YYYY-MM-DD)") from None
 
 
 def _quantity(value: Cell) -> int | None:
@@ -206,7 +207,7 @@ def _quantity(value: Cell) -> int | None:
         return None
     m = _QTY.fullmatch(v)
     if m is None:
-        raise _RowBad(f"{v!r} is not a whole number of items")
+        raise _RowBad(f"{excerpt(v)} is not a whole number of items")
     return int(m.group(1).replace(",", ""))
 
 
@@ -220,7 +221,7 @@ def _price(value: Cell) -> Decimal | None:
             if thousands:
                 s = s.replace(thousands, "")
             return Decimal(s.replace(decimal, "."))
-    raise _RowBad(f"{v!r} is not a price (e.g. 129.99, £1,299.00 or 1.299,00 €)")
+    raise _RowBad(f"{excerpt(v)} is not a price (e.g. 129.99, £1,299.00 or 1.299,00 €)")
 
 
 _CONVERT: dict[str, Callable[[Cell], object]] = {
@@ -263,13 +264,15 @@ class Layout:
         clashes = [ix for ix in by_field.values() if len(ix) > 1]
         clashes += _same_rank(asset_rank)
         if clashes:
-            said = "; ".join(" and ".join(repr(self.headers[i]) for i in ix) for ix in clashes)
+            said = "; ".join(" and ".join(excerpt(self.headers[i]) for i in ix) for ix in clashes)
             raise InputError(
                 f"{filename}: {where}: duplicate columns {said} give the same field; "
                 "keep one of each"
             )
         if not any(f in by_field for f in IDENTIFYING):
-            seen = ", ".join(repr(h) for h in self.headers if h) or "nothing"
+            seen = ", ".join(excerpt(h) for h in self.headers[:20] if h) or "nothing"
+            if len(self.headers) > 20:
+                seen += f" and {len(self.headers) - 20:,} more"
             raise NoColumns(
                 f"{filename}: {where}: no recognisable columns (found {seen}); expected at "
                 "least one of make/manufacturer, model, MAC address, vendor, part number or "

@@ -8,7 +8,8 @@ formula results are read (`data_only`), never the formulas; a cell holding a spr
 (`#REF!`, `#N/A`...) in a column we use is a RowError. The worksheet's declared dimensions are
 ignored (`reset_dimensions`): some writers declare `A1:A1` and read-only mode would otherwise
 stop after the first row. openpyxl parses the XML with defusedxml when it is installed, which
-it is here.
+it is here. Before openpyxl opens a workbook, `limits.check_xlsx_archive` refuses ZIP bombs and
+shared-strings tables too large to load (issue 19).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[impor
 
 from ..errors import InputError
 from .headers import Kind
+from .limits import check_xlsx_archive
 from .rows import Bad, Cell, DeviceRow, Layout, NoColumns, RowError, is_blank
 
 _SPOOL = 32 << 20  # a non-seekable stream is copied to a temporary file past this size
@@ -43,7 +45,15 @@ _BROKEN = (
     TypeError,
     EOFError,
     OSError,
+    SyntaxError,  # lxml's XMLSyntaxError, when openpyxl parses with lxml
+    RuntimeError,  # zipfile: encrypted member, unsupported method or version
 )
+
+
+def _why(exc: BaseException) -> str:
+    """The library's reason, cut short: zipfile quotes raw header bytes in its messages."""
+    text = str(exc)
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def _cell(cell: Any) -> Cell:
@@ -80,6 +90,7 @@ def _check_signature(stream: IO[bytes], filename: str) -> None:
 def _open(source: bytes | BinaryIO | Path, filename: str) -> tuple[Any, IO[bytes] | None]:
     """The workbook, and a temporary file to close afterwards (for a non-seekable stream)."""
     spool: IO[bytes] | None = None
+    start = 0
     if isinstance(source, Path):
         if source.stat().st_size == 0:
             raise InputError(f"{filename}: the file is empty")
@@ -103,13 +114,22 @@ def _open(source: bytes | BinaryIO | Path, filename: str) -> tuple[Any, IO[bytes
         _check_signature(stream, filename)
         target = stream
     try:
+        # The limits first: openpyxl reads the whole shared-strings table on opening.
+        with zipfile.ZipFile(target) as zf:
+            check_xlsx_archive(zf, filename)
+        if not isinstance(target, str):
+            target.seek(start)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "no default style" and similar noise
             return openpyxl.load_workbook(target, read_only=True, data_only=True), spool
     except _BROKEN as exc:
         if spool is not None:
             spool.close()
-        raise InputError(f"{filename}: not a readable XLSX workbook ({exc})") from None
+        raise InputError(f"{filename}: not a readable XLSX workbook ({_why(exc)})") from None
+    except InputError:
+        if spool is not None:
+            spool.close()
+        raise
 
 
 def _rows(ws: Any, filename: str) -> Generator[tuple[int, list[Cell]], None, None]:
@@ -125,7 +145,7 @@ def _rows(ws: Any, filename: str) -> Generator[tuple[int, list[Cell]], None, Non
         except _BROKEN as exc:
             raise InputError(
                 f"{filename}: sheet {ws.title!r}, after row {number}: the workbook is damaged "
-                f"({exc})"
+                f"({_why(exc)})"
             ) from None
         number += 1
         yield number, [_cell(c) for c in cells]

@@ -7,11 +7,13 @@ other ("HIK VISION" ~ "Hikvision", and "Hong ... Kong" reordered ~ "Hong Kong").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from .lexicon import canonical_word
 from .normalize import NameAnalysis, Token
+from .variants import NICKNAMES, loose_key, nickname, syllable_key
 
 SimCache = dict[tuple[str, str, bool, bool], tuple[float, str]]
 # A token at or above this weight is distinctive (a core word, or a place that is all a name has).
@@ -20,55 +22,113 @@ TYPO_SOUND_ALIKE = 0.92  # a typo that keeps the consonants (Khaled/Khalid, Bark
 SOUND_ALIKE = 0.75  # same phonetic key, same script
 SOUND_ALIKE_ACROSS = 0.85  # same phonetic key, one name transliterated from another script
 _INITIAL = 0.7
-_EDIT_COST = 0.05  # per edit, on top of edits / length
+# Per edit, on top of edits / length, in words of up to 7 letters: one letter more or less in a
+# short name ("Canon" / "CANCON") is a different name more often than a typo.
+_EDIT_COST = 0.05
+_SHORT = 7
 # Within one script, sound-alike spellings must also look alike (Jaro-Winkler): Qadhafi and
 # Gaddafi (0.81) do, "vision" and "Fazzone" (0.54) do not.
 _SOUND_SPELLING = 0.75
 
 
 def max_edits(length: int) -> int:
-    """Typos tolerated in a token of this length: none up to 4 letters, then 1, 2 and 3."""
-    if length <= 4:
+    """Edits a token of this length may differ by and still count as a (graded) typo: none up to
+    3 letters, then 1 (4-5), 2 (6-8), 3 (9-12) and 4."""
+    if length <= 3:
         return 0
-    if length <= 9:
+    if length <= 5:
         return 1
-    return 2 if length <= 15 else 3
+    if length <= 8:
+        return 2
+    return 3 if length <= 12 else 4
+
+
+def _close_edits(length: int) -> int:
+    """Edits within which a typo that keeps the consonants still sounds alike (Nadim/Nadeem)."""
+    return 1 if length <= 4 else 2 if length <= 9 else 3
+
+
+ROMANISATION = 0.8  # one short name part in two romanisations (Hsi/Xi), or across scripts
+NICKNAME = 0.9  # Ben and Benjamin
+PARTICLE = 0.95  # "ben" and "bin" (son of)
+TRANSLITERATED = 0.9  # the same word once "kh" from another script is read as "h"
+_BEN_BIN = frozenset({"ben", "bin"})
 
 
 def token_pair_similarity(
     a: str, b: str, pa: str, pb: str, person: bool = False, across: bool = False
 ) -> tuple[float, str]:
-    """Similarity of two tokens and how they agree: "same" 1.0; "typo": within `max_edits`
+    """Similarity of two tokens and how they agree: "same" 1.0; "typo": a graded similarity over
     insertions, deletions, substitutions or transpositions (a swap of two neighbours counts half,
-    a changed first letter half more), 1 - edits x (1 / length + 0.05), or 0.92 when the
-    consonants agree (only vowels differ, as between transliterations: Khaled/Khalid); "sound":
-    the same phonetic key of three or more consonants beyond the typo limit (0.85 `across`
-    scripts, where transliteration loses vowels; 0.75 within one script, when the spellings also
-    look alike: Jaro-Winkler 0.75 or more); "initial" (persons: a single letter and a word it
-    starts)."""
+    a changed first letter half more), 1 - edits x (1 / length + 0.05 up to 7 letters), down to
+    0.5, tolerating 1
+    edit from 4 letters, 2 from 6, 3 from 9 (0.92 when the edits keep the first letter and the
+    consonants, as between transliterations: Khaled/Khalid); "sound": the same phonetic key
+    beyond that (0.85 `across` scripts, where transliteration loses vowels, from two consonants;
+    0.75 within one script, from three, when the spellings also look alike: Jaro-Winkler 0.75 or
+    more); "transliteration": 0.9 across scripts when "kh" read as "h" makes the words equal
+    (Дахуа/Dahua), else 0.8 for the same loose sound key across scripts or, for persons,
+    between German, Slavic and Baltic spellings (Хиквижн/Hikvision, Tschernow/Chernov); for
+    persons "nickname" (0.9, Ben/Benjamin), "particle" (0.95, ben/bin), "romanisation" (0.8,
+    Hsi/Xi, Chang/Zhang) and "initial" (0.7, a single letter and a word it starts)."""
     if a == b:
         return 1.0, "same"
     if a.isdigit() or b.isdigit():
         return 0.0, ""
     la, lb = len(a), len(b)
-    if person and (la == 1 or lb == 1):
-        return (_INITIAL, "initial") if a[0] == b[0] else (0.0, "")
+    if person:
+        if la == 1 or lb == 1:
+            return (_INITIAL, "initial") if a[0] == b[0] else (0.0, "")
+        if nickname(a, b):
+            return NICKNAME, "nickname"
+        if {a, b} == _BEN_BIN:
+            return PARTICLE, "particle"
+        if la <= 5 and lb <= 5 and syllable_key(a) == syllable_key(b):
+            return ROMANISATION, "romanisation"
+    if across and ("kh" in a or "kh" in b) and a.replace("kh", "h") == b.replace("kh", "h"):
+        return TRANSLITERATED, "transliteration"  # Cyrillic Х renders H: Дахуа, "dakhua"
+    if "x" in a or "x" in b:  # Aleksey / Alexei
+        a, b = a.replace("x", "ks"), b.replace("x", "ks")
+        la, lb = len(a), len(b)
+        if a == b:
+            return TYPO_SOUND_ALIKE, "typo, sounds alike"
     longest = max(la, lb)
     edits = max_edits(longest)
     if edits and abs(la - lb) <= edits:
         osa = OSA.distance(a, b, score_cutoff=edits)
         if osa <= edits:
-            if pa == pb and len(pa) >= 2:
+            if pa == pb and len(pa) >= 2 and a[0] == b[0] and osa <= _close_edits(longest):
                 return TYPO_SOUND_ALIKE, "typo, sounds alike"
             swaps = Levenshtein.distance(a, b, score_cutoff=2 * osa) - osa
             cost = osa - 0.5 * swaps + (0.5 if a[0] != b[0] else 0.0)
-            return 1.0 - cost * (1.0 / longest + _EDIT_COST), "typo"
-    if pa == pb and len(pa) >= 3 and min(la, lb) >= 4:
-        if across:
-            return SOUND_ALIKE_ACROSS, "sound"
-        if JaroWinkler.similarity(a, b) >= _SOUND_SPELLING:
-            return SOUND_ALIKE, "sound"
+            sim = 1.0 - cost * (1.0 / longest + (_EDIT_COST if longest <= _SHORT else 0.0))
+            if sim >= ROMANISATION or (sim >= _MIN_TYPO and not (across or person)):
+                return sim, "typo"
+            if sim >= _MIN_TYPO and not _loose_agree(a, b):
+                return sim, "typo"
+    if pa == pb and across and len(pa) >= 2 and min(la, lb) >= 3:
+        return SOUND_ALIKE_ACROSS, "sound"
+    if (
+        pa == pb
+        and len(pa) >= 3
+        and min(la, lb) >= 4
+        and JaroWinkler.similarity(a, b) >= _SOUND_SPELLING
+    ):
+        return SOUND_ALIKE, "sound"
+    if (across or person) and _loose_agree(a, b):
+        return ROMANISATION, "transliteration"
     return 0.0, ""
+
+
+def _loose_agree(a: str, b: str) -> bool:
+    """Both words of four letters or more with the same loose sound key (variants.loose_key)."""
+    if len(a) < 4 or len(b) < 4:
+        return False
+    ka = loose_key(a)
+    return len(ka) >= 3 and ka == loose_key(b)
+
+
+_MIN_TYPO = 0.5
 
 
 @dataclass(slots=True)
@@ -129,6 +189,7 @@ def _similar(
 
 
 Option = tuple[float, int, tuple[int, ...], tuple[int, ...], str]
+_RANK = itemgetter(0, 1)  # best similarity first; at a tie, the pair that joins more tokens
 
 
 def _token_options(
@@ -144,6 +205,8 @@ def _token_options(
     ctext = [t.text for t in c.tokens]
     clen = [len(x) for x in ctext]
     cedit = [max_edits(n) for n in clen]
+    loose = [loose_key(t.text) for t in q.tokens] if person or across else []
+    loose_c = [loose_key(x) for x in ctext] if loose else []
     for i, a in enumerate(q.tokens):
         at, pa = a.text, q.phonetic[i]
         la = len(at)
@@ -159,7 +222,10 @@ def _token_options(
                 lb = clen[j]
                 e = qe if qe > cedit[j] else cedit[j]
                 typo = e and -e <= la - lb <= e and (e > 1 or at[0] == bt[0] or at[-1] == bt[-1])
-                if not typo and not (person and (la == 1 or lb == 1)):
+                if not typo and not (
+                    (person and ((la <= 5 and lb <= 5) or at in NICKNAMES or bt in NICKNAMES))
+                    or (loose and loose[i] and loose[i] == loose_c[j])
+                ):
                     continue
             s, how = _similar(at, bt, pa, cp[j], person, across, cache)
             if s > 0:
@@ -167,9 +233,20 @@ def _token_options(
     return options, exact_q, exact_c
 
 
+def _surface(t: Token) -> str:
+    """The word as written (a trade word's own spelling, not its canonical one)."""
+    return t.original.replace(" ", "")
+
+
+def surfaces(tokens: tuple[Token, ...]) -> tuple[str, ...]:
+    return tuple([t.original.replace(" ", "") for t in tokens])
+
+
 def _joined_options(
     side: tuple[Token, ...],
-    other: list[str],
+    words: tuple[str, ...],
+    other_tokens: tuple[Token, ...],
+    other_words: tuple[str, ...],
     taken: set[int],
     other_taken: set[int],
     query_side: bool,
@@ -178,37 +255,76 @@ def _joined_options(
     """Two unpaired tokens of `side` joined, paired with one token of `other`: neighbours in
     either order, exactly or within typos ("hik" + "vision" ~ "hikvision"); any two when few are
     left (a reordered "Kong ... Hong"), exactly or through the recognised spelling ("hong" +
-    "kong" -> "hongkong")."""
-    free = [i for i in range(len(side)) if i not in taken and side[i].category not in _NO_JOIN]
-    if len(free) < 2 or len(other_taken) == len(other):
+    "kong" -> "hongkong"); and three neighbours written as one word ("Ak Bars Bank" ~
+    "Akbarsbank"). A joined text whose length no unpaired word of `other` comes near is not
+    built at all."""
+    # Tokens already paired exactly may still join: "Tech" alone equals "technology", but
+    # "Tech" + "nology" is the whole word.
+    free = [i for i in range(len(side)) if side[i].category not in _NO_JOIN]
+    if len(free) < 2 or len(taken) == len(side):
         return []
     first: dict[str, int] = {}
-    for j, text in enumerate(other):
-        if j not in other_taken:
-            first.setdefault(text, j)
+    for j, t in enumerate(other_tokens):
+        first.setdefault(t.text, j)
+        first.setdefault(other_words[j], j)
     lengths = {len(text) for text in first}
+    longest = max(lengths) + 4
+    sizes = [len(w) for w in words]
     far = len(free) <= _FAR_JOIN
     out: list[Option] = []
     for x, i in enumerate(free):
         for k in free[x + 1 :]:
             if k != i + 1 and not far:
                 break
-            natural = side[i].text + side[k].text
-            for text in (natural, side[k].text + side[i].text):
+            both_taken = i in taken and k in taken
+            size = sizes[i] + sizes[k]
+            if (
+                k == i + 1
+                and k + 1 in free
+                and size + sizes[k + 1] <= longest
+                and not (both_taken and k + 1 in taken)
+            ):
+                out += _joined_three(words, (i, k, k + 1), first, lengths, query_side, cache)
+            if both_taken or size > longest:
+                continue
+            e = max_edits(size)
+            if not any(abs(n - size) <= e for n in lengths):
+                continue
+            natural = words[i] + words[k]
+            for text in (natural, words[k] + words[i]):
                 hits: list[tuple[int, float]] = []
                 exact = first.get(text)
                 if exact is None and (canon := canonical_word(text)):
                     exact = first.get(canon)
                 if exact is not None:
                     hits.append((exact, 1.0))
-                elif text is natural and k == i + 1 and len(text) >= 6:
-                    e = max_edits(len(text))
-                    if any(abs(n - len(text)) <= e for n in lengths):
-                        hits = _fuzzy_join(text, first, e, cache)
+                elif text is natural and k == i + 1 and size >= 6:
+                    hits = _fuzzy_join(text, first, e, cache)
                 for j, s in hits:
                     pair = ((i, k), (j,)) if query_side else ((j,), (i, k))
                     out.append((s, 2, pair[0], pair[1], "joined"))
     return out
+
+
+def _joined_three(
+    words: tuple[str, ...],
+    trio: tuple[int, int, int],
+    first: dict[str, int],
+    lengths: set[int],
+    query_side: bool,
+    cache: SimCache,
+) -> list[Option]:
+    """Three neighbouring tokens written as one word of `other`, exactly or within typos."""
+    text = "".join(words[n] for n in trio)
+    e = max_edits(len(text))
+    if not any(abs(n - len(text)) <= e for n in lengths):
+        return []
+    j = first.get(text)
+    hits = [(j, 1.0)] if j is not None else _fuzzy_join(text, first, e, cache)
+    return [
+        (s, 3, trio, (j,), "joined") if query_side else (s, 3, (j,), trio, "joined")
+        for j, s in hits
+    ]
 
 
 _FAR_JOIN = 4  # join non-adjacent unpaired tokens only when few are left (reordered words)
@@ -237,21 +353,30 @@ def align(
         q, c, q.person or c.person, q.latin != c.latin, cache
     )
     if len(qt) > 1 or len(ct) > 1:
-        options += _joined_options(qt, [t.text for t in ct], exact_q, exact_c, True, cache)
-        options += _joined_options(ct, [t.text for t in qt], exact_c, exact_q, False, cache)
-    options.sort(key=lambda o: (o[0], o[1]), reverse=True)
+        qs, cs = q.surfaces or surfaces(qt), c.surfaces or surfaces(ct)
+        options += _joined_options(qt, qs, ct, cs, exact_q, exact_c, True, cache)
+        options += _joined_options(ct, cs, qt, qs, exact_c, exact_q, False, cache)
+    options.sort(key=_RANK, reverse=True)
     result = Alignment()
     used_q: set[int] = set()
     used_c: set[int] = set()
-    for s, _, qi, ci, how in options:
-        if used_q.intersection(qi) or used_c.intersection(ci):
-            continue
-        used_q.update(qi)
-        used_c.update(ci)
-        weight = sum(qt[i].weight for i in qi) + sum(ct[j].weight for j in ci)
+    for s, size, qi, ci, how in options:
+        if size == 1:
+            if qi[0] in used_q or ci[0] in used_c:
+                continue
+            used_q.add(qi[0])
+            used_c.add(ci[0])
+            weight = qt[qi[0]].weight + ct[ci[0]].weight
+        else:
+            if used_q.intersection(qi) or used_c.intersection(ci):
+                continue
+            used_q.update(qi)
+            used_c.update(ci)
+            weight = sum(qt[i].weight for i in qi) + sum(ct[j].weight for j in ci)
         result.pairs.append(Pair(qi, ci, s, how))
         result.similarity_sum += s * weight
         result.matched_weight += weight
+    _misspelt_words(qt, ct, used_q, used_c, result, cache)
     # An acronym of a name stands for its other words: paired, it covers them; unpaired, it
     # duplicates them and costs nothing.
     q_covered = any(qt[i].category == "acronym" for i in used_q)
@@ -270,6 +395,49 @@ def align(
                 result.extra_candidate += t.weight * share
     result.core_missed = _core_missed(qt, used_q) or _core_missed(ct, used_c)
     return result
+
+
+_KNOWN = frozenset({"generic", "legal", "place"})
+
+
+def _misspelt_words(
+    qt: tuple[Token, ...],
+    ct: tuple[Token, ...],
+    used_q: set[int],
+    used_c: set[int],
+    result: Alignment,
+    cache: SimCache,
+) -> None:
+    """Pair a word the vocabulary did not recognise with a trade word, legal form or place of
+    the other name that it misspells ("Englkeers" / "Engineers", "Pllnt" / "Plant"): the pair
+    weighs what the known word weighs, on both sides."""
+    options: list[tuple[float, int, int, float]] = []
+    for left, right, lu, ru, flip in (
+        (qt, ct, used_q, used_c, False),
+        (ct, qt, used_c, used_q, True),
+    ):
+        unknown = [i for i, t in enumerate(left) if i not in lu and t.category == "core"]
+        if not unknown:
+            continue
+        known = [j for j, t in enumerate(right) if j not in ru and t.category in _KNOWN]
+        for i in unknown:
+            for j in known:
+                word = _surface(right[j])
+                if abs(len(word) - len(left[i].text)) > 2:
+                    continue
+                sim = _similar(left[i].text, word, "", "", False, False, cache)[0]
+                if sim > 0:
+                    qi, cj = (j, i) if flip else (i, j)
+                    options.append((sim, qi, cj, 2 * right[j].weight))
+    options.sort(reverse=True)
+    for sim, i, j, weight in options:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        result.pairs.append(Pair((i,), (j,), sim, "typo of a known word"))
+        result.similarity_sum += sim * weight
+        result.matched_weight += weight
 
 
 def _core_missed(tokens: tuple[Token, ...], used: set[int]) -> bool:

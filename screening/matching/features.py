@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .align import Alignment
+from .align import DISTINCTIVE, Alignment
 from .lexicon import abbreviates
 from .normalize import NameAnalysis, Token
 
@@ -61,6 +61,84 @@ def no_core_match(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[floa
     if not al.core_missed or not al.pairs:
         return 0.0, ""
     return 1.0, "distinctive words unpaired"
+
+
+_QUALIFIERS = ("place", "generic", "number", "patronymic")
+
+
+def _unpaired_qualifiers(name: NameAnalysis, idx: list[int]) -> list[int]:
+    return [i for i in idx if name.tokens[i].category in _QUALIFIERS]
+
+
+def different_qualifier(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:
+    """Each name keeps a place, trade word or number the other lacks in its stead: sister
+    companies and branches differ so ("Nanjing Huada" is not "Shenzhen Huada", an oil company
+    not a gas company)."""
+    if not al.pairs:
+        return 0.0, ""
+    left = _unpaired_qualifiers(q, al.unmatched_query)
+    right = _unpaired_qualifiers(c, al.unmatched_candidate)
+    if not left and not right:
+        return 0.0, ""
+    # A place the vocabulary does not know ("Tomsk") is a distinctive word: it stands in the
+    # stead of a known place ("Kazan") all the same.
+    left = left or _distinctive_unpaired(q, al.unmatched_query)
+    right = right or _distinctive_unpaired(c, al.unmatched_candidate)
+    if not left or not right:
+        return 0.0, ""
+    return 1.0, f"{_words(q.tokens, left)} vs {_words(c.tokens, right)}"
+
+
+def _distinctive_unpaired(name: NameAnalysis, idx: list[int]) -> list[int]:
+    return [i for i in idx if name.tokens[i].weight >= DISTINCTIVE]
+
+
+def different_part(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:
+    """Each name keeps a distinctive word (for persons, a name part) the other lacks in its
+    stead: one part substituted, as between a father and son or two brothers, or two companies
+    of one group."""
+    if not al.pairs:
+        return 0.0, ""
+    left = _distinctive_unpaired(q, al.unmatched_query)
+    right = _distinctive_unpaired(c, al.unmatched_candidate)
+    if not left or not right:
+        return 0.0, ""
+    return 1.0, f"{_words(q.tokens, left)} vs {_words(c.tokens, right)}"
+
+
+def extra_given_name(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:
+    """One person's first given name pairs with nothing while the rest of the other's name is all
+    there: a child named after the father's chain of names ("AL-TIKRITI, Noor Barzan Ibrahim
+    Hasan" is not "AL-TIKRITI, Barzan Ibrahim Hasan")."""
+    if not (q.person and c.person) or len(al.pairs) < 3:
+        return 0.0, ""
+    for name, other, unpaired, other_unpaired in (
+        (q, c, al.unmatched_query, al.unmatched_candidate),
+        (c, q, al.unmatched_candidate, al.unmatched_query),
+    ):
+        lead = name.lead
+        if (
+            lead in unpaired
+            and name.tokens[lead].weight >= DISTINCTIVE
+            and other.lead not in other_unpaired
+            and not _distinctive_unpaired(other, other_unpaired)
+        ):
+            return 1.0, name.tokens[lead].original
+    return 0.0, ""
+
+
+def thin_match(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:
+    """The match rests on one short distinctive word (five letters or fewer, often a common
+    word: "Scan", "Apex") while the screened name has a trade word or distinctive word the listed
+    name lacks ("Scan Computers" is not "Joint Stock Company Scan")."""
+    paired = [p for p in al.pairs if any(q.tokens[i].weight >= DISTINCTIVE for i in p.query)]
+    if len(paired) != 1 or len(paired[0].query) != 1:
+        return 0.0, ""
+    word = q.tokens[paired[0].query[0]].text
+    extra = [i for i in al.unmatched_query if q.tokens[i].category in ("generic", "core")]
+    if len(word) > 5 or not extra:
+        return 0.0, ""
+    return 1.0, f"{word}; unpaired {_words(q.tokens, extra)}"
 
 
 def number_mismatch(q: NameAnalysis, c: NameAnalysis) -> tuple[float, str]:

@@ -133,17 +133,22 @@ PHRASES, MAX_PHRASE = _phrase_table()
 # Typo index of the single recognised words of 7 letters or more: "Indsutries" is still a trade
 # word, "Cmopany" still a legal form (an unrecognised word would count as distinctive).
 _NEAR_MIN = 7
+# Legal-form words are a closed, well-known set: a typo in one of five letters or more ("Joinl
+# Stock Company") is still a legal form.
+_NEAR_MIN_LEGAL = 5
 _NEAR: dict[str, list[str]] = {}
-for _word in PHRASES:
-    if len(_word) >= _NEAR_MIN - 1 and " " not in _word:
+for _word, (_, _category) in PHRASES.items():
+    low = _NEAR_MIN_LEGAL if _category == "legal" else _NEAR_MIN
+    if len(_word) >= low - 1 and " " not in _word:
         for _k in {_word} | {_word[:i] + _word[i + 1 :] for i in range(len(_word))}:
             _NEAR.setdefault(_k, []).append(_word)
 
 
 def near_phrase(word: str) -> tuple[tuple[str, ...], str] | None:
     """The recognised word one typo (insertion, deletion, substitution or swap) away from an
-    unrecognised word of 7 letters or more, when there is exactly one."""
-    if len(word) < _NEAR_MIN or not word.isalpha():
+    unrecognised word of 7 letters or more (5 for a legal-form word), when there is exactly
+    one."""
+    if len(word) < _NEAR_MIN_LEGAL or not word.isalpha():
         return None
     found: set[str] = set()
     for k in {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}:
@@ -151,7 +156,29 @@ def near_phrase(word: str) -> tuple[tuple[str, ...], str] | None:
             if OSA.distance(word, known, score_cutoff=1) <= 1:
                 found.add(known)
     hits = {PHRASES[w] for w in found}
+    if len(word) < _NEAR_MIN:
+        hits = {h for h in hits if h[1] == "legal"}
     return hits.pop() if len(hits) == 1 else None
+
+
+# Legal forms that are written glued on to the word before them ("DENIZ CAPITALllp").
+_GLUED_SUFFIXES = ("limited", "company", "gmbh", "corp", "llp", "llc", "ltd", "jsc", "inc")
+
+
+def split_glued(word: str) -> tuple[str, str] | None:
+    """An unrecognised word that is two words written together: a word and a legal form glued
+    on ("capitalllp" -> "capital", "llp"), or two recognised words ("marinesystems" -> "marine",
+    "systems")."""
+    if len(word) < 6 or not word.isalpha():
+        return None
+    for suffix in _GLUED_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)], suffix
+    if len(word) >= 8:
+        for cut in range(3, len(word) - 2):
+            if word[:cut] in PHRASES and word[cut:] in PHRASES:
+                return word[:cut], word[cut:]
+    return None
 
 
 def canonical_word(word: str) -> str | None:

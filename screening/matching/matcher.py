@@ -18,6 +18,7 @@ from .index import Index
 from .normalize import NameAnalysis, analyse_name
 
 IdentifierInput = str | tuple[str, str]
+_CACHE_MAX = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,8 @@ class Matcher:
 
     def __init__(self, index: Index) -> None:
         self.index = index
+        # Token-pair similarities, kept across queries (names in a file share most words).
+        self._cache: SimCache = {}
 
     def _queries(self, name: str, kind: str | None) -> dict[bool, NameAnalysis]:
         if kind == "person":
@@ -84,7 +87,9 @@ class Matcher:
         is None)."""
         index = self.index
         queries = self._queries(name, kind)
-        cache: SimCache = {}
+        cache = self._cache
+        if len(cache) > _CACHE_MAX:
+            cache.clear()
         best: dict[int, tuple[float, int]] = {}
         allowed = set(sources) if sources is not None else None
         if any(q.tokens for q in queries.values()):
@@ -93,7 +98,8 @@ class Matcher:
                 ent = index.entities[ent_idx]
                 q = queries.get(ent.kind == "person") or next(iter(queries.values()))
                 ctx = Context(kind, ent.kind, country, ent.countries, index.name_types[nid])
-                score, _ = evaluate(q, index.name(nid), ctx, cache)
+                floor = threshold if threshold is not None else default_threshold(kind or ent.kind)
+                score, _ = evaluate(q, index.name(nid), ctx, cache, floor=floor)
                 if ent_idx not in best or score > best[ent_idx][0]:
                     best[ent_idx] = (score, nid)
         id_hits = index.identifier_hits(_identifier_values(identifiers))

@@ -60,7 +60,16 @@ sa de cv, s a de c v, sapi de cv, sab de cv => sa
 s de rl, s de rl de cv, s de r l de c v, srl de cv => srl
 srl, s r l, sarl, s a r l, sl, s l, sro, s r o, spa, s p a, sas, s a s, sac, saic, eirl, sci => srl
 bv, b v, nv, n v, vof, ab, oy, oyj, as, a s, asa, aps, kft, zrt, nyrt, ead, ood, doo, d o o => sa
-sp z o o, spolka z ograniczona odpowiedzialnoscia => llc
+sp z o o, sp z oo, spzoo, sp zoo, spolka z ograniczona odpowiedzialnoscia,
+spolka z o o, spolka z oo => llc
+sp k, sp j, spolka komandytowa, spolka jawna, spolka akcyjna => sa
+societate cu raspundere limitata, societatea cu raspundere limitata, s c, sc => srl
+societate pe actiuni => sa
+ano, avtonomnaya nekommercheskaya organizatsiya, nko, nekommercheskaya organizatsiya,
+nekommercheskoe partnerstvo, fgbu, fgau, fgku, fku, gbu, gku, gau, mbu, mku, mau => ano
+ip, individualnyi predprinimatel, fop, pp, pryvatne pidpryiemstvo, chastnoe predpriyatie,
+chp, uchp, chup, odo, zat, vat, pat, prat, tdv => llc
+se, societas europaea, ug, e k, jv, joint venture => co
 ooo, obshchestvo s ogranichennoi otvetstvennostyu, obshchestvo s ogranichennoy otvetstvennostyu,
 obshchestvo s ogranichennoi otvetstvennostiu, obshchestvo s ogranichennoy otvetstvennostiu,
 obshestvo s ogranichennoi otvetstvennostyu => llc
@@ -94,7 +103,8 @@ LEGAL_WORDS = _words("""
 liability, joint, stock, obshchestvo, obshestvo, ogranichennoi, ogranichennoy, otvetstvennostyu,
 otvetstvennostiu, aktsionernoe, aktsionernoye, otkrytoe, otkrytoye, zakrytoe, zakrytoye, publichnoe,
 publichnoye, gesellschaft, beschrankter, haftung, sociedad, anonima, anonim, sprl, s p r l, spr,
-tovarystvo, obmezhenoiu, vidpovidalnistiu, unitary, unitarnoe, kaisha, hoesa
+tovarystvo, obmezhenoiu, vidpovidalnistiu, unitary, unitarnoe, kaisha, hoesa, open, closed,
+otkrytoe, zakrytoe, raspundere, limitata, societate, spolka, ograniczona, odpowiedzialnoscia
 """)
 
 # Trade and descriptive words common to many unrelated parties: weighted low, canonicalised.
@@ -153,10 +163,17 @@ logistics, logistic, logistika, wuliu => logistics
 bank, banking, banque, banco, bankasi, yinhang => bank
 finance, financial, financing, financiera, jinrong => finance
 insurance, insurer, baoxian => insurance
-petroleum, oil, gas, petrochemical, petrol, shiyou, neftegaz => petroleum
+petroleum, petrol, shiyou => petroleum
+oil, oils, neft => oil
+gas, gaz => gas
+petrochemical, petrochemicals, neftekhim => petrochemical
 center, centre, centro, tsentr, zhongxin => center
 factory, factories, plant, plants, works, zavod, zavody, kombinat, fabrika, gongchang => factory
-office, bureau, department, dept, agency, administration, byuro => office
+office, offices => office
+bureau, byuro => bureau
+department, dept, departamento => department
+agency, agentstvo => agency
+administration, administratsiya => administration
 association, assoc, union, society, federation, obedinenie, obyedinenie, soyuz => association
 foundation, fund, fond, jijinhui => foundation
 organization, organisation, organizatsiya => organization
@@ -181,11 +198,14 @@ pharmaceutical, pharmaceuticals, pharma, yiyao => pharmaceutical
 consulting, consultancy, consultants, advisory => consulting
 partners, partnership, associates => partners
 branch, fen gongsi, filial => branch
-national, state, federal, public, gosudarstvennyi, gosudarstvennaya => national
+national, natsionalnyi => national
+state, gosudarstvennyi, gosudarstvennaya, gosudarstvennoe => state
+federal, federalnyi, federalnoe, federalnaya => federal
+public, publichnyi => public
 advanced, advance => advanced
 united, unified => united
 new, modern, novyi, novaya => new
-first, premier, prime => first
+premier, prime => premier
 great, grand => great
 golden, gold => gold
 best, top, super, supreme => best
@@ -215,7 +235,8 @@ binti, ould, wa, va, e, li, lil, im, imeni, named after, na, pri
 
 # Titles and honorifics of persons (weighted low for persons, like trade words for parties).
 TITLES = _words("""
-mr, mrs, ms, miss, dr, prof, professor, sir, dame, sheikh, shaykh, sheik, haji, hajji, hadji,
+mr, mrs, ms, miss, dr, prof, professor, sir, dame, sheikh, shaykh, sheik, shaikh, shaikhah,
+sheikha, hafiz, hajj, alhaj, alhaji, haji, hajji, hadji,
 mullah, mulla, maulana, maulvi, mawlawi, mawlavi, qari, mufti, imam, sayyid, sayed, syed, engineer,
 gen, lieutenant, lt, colonel, col, major, maj, captain, capt, admiral, commander,
 brigadier, marshal

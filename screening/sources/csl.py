@@ -15,19 +15,26 @@ Forms read here (tests/fixtures/us-csl/PROVENANCE.md):
   the identifier's note).
 
 The CSV flattens those lists: items joined with `; `, an address's parts with `, ` (the last part
-the ISO country code when known), an id's parts with `, `. The two CSV layouts write an id in
-different orders: the current one `type, number[, country]` ("Passport, 836238033, KP"), the
-2019 one `[country, ]number, type` ("US, 80-0890696, Tax ID No."), so the order follows the
-layout. A number may itself hold commas ("Secondary sanctions risk:, North Korea Sanctions
-Regulations, sections 510.201 and 510.210"), so only a 2-letter code at the far end is read as
-a country. Ids whose type is OFAC's sanctions-information label (ending in `:` or `-`, or
+the ISO country code when known), an id's parts with `, `. Files write an id in one of two
+orders: `type, number[, country]` ("Passport, 836238033, KP", the 2025 file) or
+`[country, ][dates, ]number, type` ("US, 80-0890696, Tax ID No." in 2019; "JO, 2014-08-30,
+2009-08-31, K475336, Passport" in the full 2022 file, which already has the `_id` column). The
+order is therefore read from the file, not the layout: the ids whose order shows (a type label
+ending in `:` or `-`, `Gender`, a 2-letter country code at one end) vote, and a file with no such
+id falls back to its layout (`_id` first: type first). A number may itself hold commas
+("Secondary sanctions risk:, North Korea Sanctions Regulations, sections 510.201 and 510.210"),
+so only a 2-letter code at the far end is read as a country; ISO dates beside the number go to
+the identifier's note as published ("dated 2014-08-30, 2009-08-31"). Ids whose type is OFAC's
+sanctions-information label (ending in `:` or `-`, or
 `Gender`) are facts, not identifiers: they go to details["other_info"].
 
 Each record keeps its sub-list as a short code in details["sub_list"] (EL, MEU, UVL, DPL, ISN,
 DTC, SDN, FSE, SSI, CAP, CMIC, MBS, PLC), read from the parenthesis in the `source` text
 ("Entity List (EL) - Bureau of Industry and Security" -> "EL"; "(NS-MBS List)" -> "MBS").
-Local id: the CSL `_id`, else the entity number, else the slug rule; an entity number that
-repeats in one file (numbers are per originating list) gets `-2`, `-3`… like a slug.
+Local id: the CSL `_id`, else the entity number, else the slug rule. An `_id` or entity number
+that repeats in one file gets `-2`, `-3`… in file order, like a slug: the Treasury rows' `_id` is
+OFAC's ent_num, so a party on several Treasury sub-lists (SDN and CAP and SSI) repeats it (71
+ids repeat in the full 2022 file).
 `type` is empty on the BIS and State rows, persons included (Denied Persons are mostly people):
 such rows are read as organizations, since the file does not say otherwise.
 """
@@ -169,10 +176,28 @@ class _Row:
         self.ids: list[tuple[str, str, str | None, str | None]] = []
 
 
-def _csv_id(where: str, text: str, type_first: bool) -> tuple[str, str, str | None, None]:
+def _is_label(text: str) -> bool:
+    return text.endswith((":", "-")) or text == "Gender"
+
+
+def _type_first_votes(items: list[str]) -> int:
+    """Positive when these ids read `type, number[, country]`, negative when they read
+    `[country, ]number, type`, 0 when they do not show their order."""
+    votes = 0
+    for text in items:
+        parts = [p.strip() for p in text.split(",")]
+        if len(parts) < 2:
+            continue
+        first = _is_label(parts[0]) or (len(parts) > 2 and _is_code(parts[-1]))
+        last = _is_label(parts[-1]) or (len(parts) > 2 and _is_code(parts[0]))
+        votes += int(first) - int(last)
+    return votes
+
+
+def _csv_id(where: str, text: str, type_first: bool) -> tuple[str, str, str | None, str | None]:
     parts = [p.strip() for p in text.split(",")]
     if len(parts) < 2:
-        raise ParseError(f"{where}, field ids: {text!r} is not `type, number`")
+        raise ParseError(f"{where}, field ids: {text[:80]!r} is not `type, number`")
     country = None
     if type_first:
         kind, rest = parts[0], parts[1:]
@@ -182,7 +207,9 @@ def _csv_id(where: str, text: str, type_first: bool) -> tuple[str, str, str | No
         kind, rest = parts[-1], parts[:-1]
         if len(rest) > 1 and _is_code(rest[0]):
             country, rest = rest[0], rest[1:]
-    return kind, ", ".join(rest), country, None
+    dates = [p for p in rest[:-1] if _ISO_DATE.match(p)]
+    rest = [p for p in rest[:-1] if p not in dates] + rest[-1:]
+    return kind, ", ".join(rest), country, ("dated " + ", ".join(dates)) if dates else None
 
 
 def _csv_rows(data: bytes) -> Iterator[_Row]:
@@ -195,7 +222,8 @@ def _csv_rows(data: bytes) -> Iterator[_Row]:
         raise ParseError(
             f"{CSV_FILE}: line 1: unknown header (missing {missing}, unexpected {extra})"
         )
-    type_first = header == COLUMNS_WITH_ID
+    ids_at = header.index("ids")
+    rows: list[tuple[str, list[str], list[str]]] = []  # (where, cells, id items)
     for cells in reader:
         where = f"{CSV_FILE}: line {reader.line_num}"
         if cells == [] or cells == [""]:
@@ -204,13 +232,17 @@ def _csv_rows(data: bytes) -> Iterator[_Row]:
             raise ParseError(
                 f"{where} has {len(cells)} fields, expected {len(header)} (truncated or shifted)"
             )
+        rows.append((where, cells, _split(cells[ids_at])))
+    votes = _type_first_votes([i for _, _, items in rows for i in items])
+    type_first = votes > 0 if votes else header == COLUMNS_WITH_ID
+    for where, cells, id_items in rows:
         fields = dict(zip(header, (c.strip() for c in cells), strict=True))
         lists = {k: _split(fields[k]) for k in ("programs", "alt_names", *_LIST_DETAILS)}
         row = _Row(where, fields, lists)
         for addr in _split(fields["addresses"]):
             last = addr.rsplit(",", 1)[-1].strip()
             row.addresses.append((addr, last if _is_code(last) else None))
-        row.ids = [_csv_id(where, i, type_first) for i in _split(fields["ids"])]
+        row.ids = [_csv_id(where, i, type_first) for i in id_items]
         yield row
 
 
@@ -318,9 +350,8 @@ def _record(row: _Row, ids: SlugAllocator, numbers: dict[str, int]) -> Record:
     if other:
         details["other_info"] = other
 
-    if f.get("_id"):
-        local_id = f["_id"]
-    elif number := f["entity_number"]:
+    if number := f.get("_id") or f["entity_number"]:
+        # One OFAC ent_num is the `_id` of each row of that party: on SDN and CAP and SSI...
         numbers[number] = numbers.get(number, 0) + 1
         local_id = number if numbers[number] == 1 else f"{number}-{numbers[number]}"
     else:

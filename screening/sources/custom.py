@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from functools import partial
 
 from ..errors import InputError
 from .base import Files, Name, Record, SourceSpec
@@ -35,7 +36,13 @@ def check_list_name(name: str) -> str:
 
 def _decode(data: bytes, filename: str) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" is UTF-16 with a BOM
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{filename}: the UTF-16 text is cut short or damaged (byte {exc.start}); "
+                "save the CSV as UTF-8"
+            ) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -44,35 +51,44 @@ def _decode(data: bytes, filename: str) -> str:
         ) from exc
 
 
-def parse_custom(files: Files) -> Iterator[Record]:
+def parse_custom(files: Files, max_rows: int | None = None) -> Iterator[Record]:
     """Parse a custom list CSV (the one file given, keyed by the user's file name); raises
-    InputError listing every bad row."""
+    InputError listing every bad row, or naming the limit when there are over `max_rows`."""
     if len(files) != 1:
         raise InputError(f"a custom list is one CSV file; got {len(files)}")
     filename, data = next(iter(files.items()))
     text = _decode(data, filename)
     reader = csv.reader(io.StringIO(text, newline=""))
+    lines = _records(reader, filename)
     try:
-        header = next(reader)
+        header = next(lines)
     except StopIteration:
         raise InputError(f"{filename}: the file is empty; expected a header with 'name'") from None
     cols = [h.strip().lower() for h in header]
     if "name" not in cols:
-        raise InputError(f"{filename}: line 1: no 'name' column (header: {', '.join(header)})")
+        found = ", ".join(h[:40] for h in header[:20])
+        raise InputError(f"{filename}: line 1: no 'name' column (header: {found})")
     dupes = sorted({c for c in cols if c and cols.count(c) > 1})
     if dupes:
-        raise InputError(f"{filename}: line 1: duplicate column(s) {', '.join(dupes)}")
+        raise InputError(
+            f"{filename}: line 1: duplicate column(s) {', '.join(d[:40] for d in dupes[:10])}"
+        )
     idx = {c: cols.index(c) for c in COLUMNS if c in cols}
     slugs = SlugAllocator()
     errors: list[str] = []
     records: list[Record] = []
     seen_ids: dict[str, int] = {}
     row = 0
-    for cells in reader:
+    for cells in lines:
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
         row += 1
+        if max_rows is not None and row > max_rows:
+            raise InputError(
+                f"{filename}: more than {max_rows:,} rows, the limit for one upload "
+                "(SCREENING_MAX_UPLOAD_ROWS); load larger lists with the command line"
+            )
 
         def cell(col: str, cells: list[str] = cells) -> str:
             i = idx.get(col)
@@ -92,7 +108,7 @@ def parse_custom(files: Files) -> Iterator[Record]:
         if cell("country") and country and len(country) != 2:
             errors.append(
                 f"{filename}: row {row} (line {line}), field country: "
-                f"unknown country {cell('country')!r}"
+                f"unknown country {cell('country')[:80]!r}"
             )
             continue
         countries = (country,) if country else ()
@@ -100,7 +116,7 @@ def parse_custom(files: Files) -> Iterator[Record]:
         if local in seen_ids:
             errors.append(
                 f"{filename}: row {row} (line {line}), field id: "
-                f"{local!r} repeats row {seen_ids[local]}"
+                f"{local[:80]!r} repeats row {seen_ids[local]}"
             )
             continue
         seen_ids[local] = row
@@ -124,12 +140,29 @@ def parse_custom(files: Files) -> Iterator[Record]:
     yield from records
 
 
-def custom_spec(name: str) -> SourceSpec:
+def _records(reader: Iterator[list[str]], filename: str) -> Iterator[list[str]]:
+    """The csv reader's records; its errors (a cell past the field size limit, a NUL) are
+    InputErrors naming the file and line."""
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = getattr(reader, "line_num", 0)
+            raise InputError(
+                f"{filename}: line {line}: unreadable CSV ({str(exc)[:120]}); probably a "
+                'quote (") that is never closed'
+            ) from None
+        yield cells
+
+
+def custom_spec(name: str, max_rows: int | None = None) -> SourceSpec:
     check_list_name(name)
     return SourceSpec(
         id=f"custom:{name}",
         name=f"Custom list {name}",
         publisher="in-house",
         publisher_url="",
-        parse=parse_custom,
+        parse=parse_custom if max_rows is None else partial(parse_custom, max_rows=max_rows),
     )

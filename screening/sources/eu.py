@@ -1,10 +1,11 @@
 """The EU's consolidated financial sanctions list, as the Commission's Financial Sanctions Files
 (FSF) XML 1.1 export.
 
-Built from the publisher's schema (`schema_1_1.xsd`, copied in tests/fixtures/eu-fsf): no real EU
-file is available to this project, so the parser follows the schema and is tested on the smallest
-document that validates against it (see that folder's README.md). Expect to revisit it on the
-first real download.
+Built from the publisher's schema (`schema_1_1.xsd`, copied in tests/fixtures/eu-fsf) and tested
+on the smallest document that validates against it (see that folder's README.md) and on a
+real-looking excerpt of the 2026-08-05 file (five whole entities, tests/fixtures/eu-fsf/
+excerpt-2026-08, not verifiable against the Commission's original). No full EU file is
+available to this project: expect to revisit details on the first real download.
 
 Format: root `<export xmlns="http://eu.europa.ec/fpi/fsd/export" generationDate globalFileId>`
 holding `sanctionEntity` elements (attributes logicalId — required, "the unique logical identifier
@@ -16,8 +17,13 @@ nameLanguage, strong), citizenship*, birthdate*, address* (with contactInfo*), i
 Everything is in attributes; the sub-elements of a detail (regulationSummary, remark) repeat the
 legal basis of that detail.
 
-Reading choices: the first `strong="true"` name (else the first name) is the primary name; a
-name marked `strong="false"`, or whose remark says "low quality", is a weak alias. Countries with
+Reading choices: the primary name is, among the `strong="true"` names (else all names), the one
+with the lowest nameAlias logicalId, ties in file order. In the real file every name can be
+strong and the name translations added later (Irish, Hungarian…, with higher logicalIds) come
+first: on the 2026-08 excerpt (tests/fixtures/eu-fsf/excerpt-2026-08) the oldest id is each time
+the name of the original designation ("Parchin Chemical Industries (PCI)", not "Tionscail
+Ceimiceán Parchin"). A name marked `strong="false"`, or whose remark says "low quality", is a
+weak alias. Countries with
 description UNKNOWN (code `00`) are skipped. The listing date is designationDate, else the
 earliest entryIntoForceDate of the entity's regulations.
 """
@@ -106,6 +112,7 @@ def _check_root(el: Element) -> None:
 
 def _names(e: Element, where: str) -> tuple[str, list[Name], dict[str, list[str]]]:
     entries: list[tuple[str, bool, bool, str | None]] = []
+    ages: list[int] = []  # the nameAlias logicalId: the lower, the older the name
     extra: dict[str, list[str]] = {"functions": [], "titles": [], "genders": []}
     for na in e.findall(_q("nameAlias")):
         whole = _clean(na.get("wholeName")) or _clean(
@@ -121,9 +128,12 @@ def _names(e: Element, where: str) -> tuple[str, list[Name], dict[str, list[str]
         quality = next((r for r in remarks if "quality" in r.lower()), None)
         weak = strong in ("false", "0") or bool(quality and "low quality" in quality.lower())
         entries.append((whole, strong in ("true", "1"), weak, quality))
+        age = (na.get("logicalId") or "").strip()
+        ages.append(int(age) if age.isdigit() else 2**63)
     if not entries:
         raise ParseError(f"{where}, field nameAlias: no name (wholeName/firstName/lastName)")
-    primary = next((x for x in entries if x[1]), entries[0])
+    pool = [i for i, x in enumerate(entries) if x[1]] or list(range(len(entries)))
+    primary = entries[min(pool, key=lambda i: (ages[i], i))]
     aliases = [
         Name(w, "weak" if weak else "aka", q)
         for (w, _, weak, q) in entries

@@ -94,34 +94,55 @@ def _rows(name: str, data: bytes, min_cols: int) -> Iterator[tuple[int, list[str
         yield line, cells
 
 
+def read_addresses(name: str, data: bytes) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """An add.csv / cons_add.csv: (addresses, countries) by ent_num. An address is its
+    Address, City/State/Postal and Country values joined by ", ", nulls (`-0- `) left out."""
+    addresses: dict[int, list[str]] = defaultdict(list)
+    countries: dict[int, list[str]] = defaultdict(list)
+    for _, c in _rows(name, data, 5):
+        ent = int(c[0])
+        parts = [p for p in (_null(c[2]), _null(c[3]), _null(c[4])) if p]
+        if parts:
+            addresses[ent].append(", ".join(parts))
+        if (country := country_or_text(_null(c[4]))) and country not in countries[ent]:
+            countries[ent].append(country)
+    return addresses, countries
+
+
+def read_aliases(name: str, data: bytes) -> dict[int, list[Name]]:
+    """An alt.csv / cons_alt.csv: the a.k.a., f.k.a. and n.k.a. names by ent_num, in file
+    order; an unknown alt_type is an error naming the line."""
+    aliases: dict[int, list[Name]] = defaultdict(list)
+    for line, c in _rows(name, data, 4):
+        alt_type = (_null(c[2]) or "aka").lower()
+        if alt_type not in _ALT_TYPES:
+            raise ParseError(f"{name}: line {line}, field alt_type: unknown {alt_type[:20]!r}")
+        if alt_name := _null(c[3]):
+            aliases[int(c[0])].append(Name(alt_name, _ALT_TYPES[alt_type]))  # type: ignore[arg-type]
+    return aliases
+
+
+def read_comments(name: str, data: bytes) -> dict[int, str]:
+    """An sdn_comments.csv / cons_comments.csv: by ent_num, the continuation of a Remarks
+    value cut at 1,000 characters (it starts mid-word)."""
+    return {int(c[0]): text for _, c in _rows(name, data, 2) if (text := _null(c[1]))}
+
+
 def parse_csv_set(files: Files, names: CsvSet) -> Iterator[Record]:
     """Parse one OFAC CSV set. Only the primary file is required; addresses, aliases and
     comments are attached when their files are present."""
     if names.prim not in files:
         raise ParseError(f"missing {names.prim}; got {sorted(files)}")
-    addresses: dict[int, list[str]] = defaultdict(list)
-    countries: dict[int, list[str]] = defaultdict(list)
-    aliases: dict[int, list[Name]] = defaultdict(list)
+    addresses: dict[int, list[str]] = {}
+    countries: dict[int, list[str]] = {}
+    aliases: dict[int, list[Name]] = {}
     comments: dict[int, str] = {}
     if names.add in files:
-        for _, c in _rows(names.add, files[names.add], 5):
-            ent = int(c[0])
-            parts = [p for p in (_null(c[2]), _null(c[3]), _null(c[4])) if p]
-            if parts:
-                addresses[ent].append(", ".join(parts))
-            if (country := country_or_text(_null(c[4]))) and country not in countries[ent]:
-                countries[ent].append(country)
+        addresses, countries = read_addresses(names.add, files[names.add])
     if names.alt in files:
-        for line, c in _rows(names.alt, files[names.alt], 4):
-            alt_type = (_null(c[2]) or "aka").lower()
-            if alt_type not in _ALT_TYPES:
-                raise ParseError(f"{names.alt}: line {line}, field alt_type: unknown {alt_type!r}")
-            if alt_name := _null(c[3]):
-                aliases[int(c[0])].append(Name(alt_name, _ALT_TYPES[alt_type]))  # type: ignore[arg-type]
+        aliases = read_aliases(names.alt, files[names.alt])
     if names.comments in files:
-        for _, c in _rows(names.comments, files[names.comments], 2):
-            if text := _null(c[1]):
-                comments[int(c[0])] = text
+        comments = read_comments(names.comments, files[names.comments])
 
     seen: set[int] = set()
     for line, c in _rows(names.prim, files[names.prim], PRIM_COLUMNS):

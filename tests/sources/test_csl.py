@@ -378,14 +378,3 @@ def test_spec() -> None:
     ]
     assert not CSL_SPEC.bundled_only
     assert CSL_SPEC.publisher_url == "https://www.trade.gov/consolidated-screening-list"
-
-
-def test_bundle_is_the_2025_sample() -> None:
-    manifest = json.loads((BUNDLE / "manifest.json").read_text())
-    assert manifest["completeness"] == "sample"
-    assert manifest["files"] == [CSV_FILE]
-    assert manifest["origin_url"] == CSL_SPEC.files[0].url
-    assert (BUNDLE / CSV_FILE).read_bytes() == NEW.read_bytes()
-    assert (BUNDLE / "PROVENANCE.md").is_file()
-    files = {name: (BUNDLE / name).read_bytes() for name in manifest["files"]}
-    assert len(list(parse_csl(files))) == 13

@@ -1,6 +1,7 @@
 """The EU FSF (Financial Sanctions Files) XML 1.1 parser.
 
-NO REAL EU FILE IS AVAILABLE to this project. The parser is built from the publisher's schema
+No full EU file is available to this project (a five-entity excerpt of the real 2026-08 file
+is tested in test_eu_excerpt.py). The parser is built from the publisher's schema
 (tests/fixtures/eu-fsf/schema_1_1.xsd) and tested on the smallest document that validates against
 it: one sanctionEntity, a real EU-listed person (Viktor Vladimirovich SOYKO, EU.7562.53) whose
 facts come from OpenSanctions' eu_fsf export

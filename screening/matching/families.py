@@ -1,0 +1,160 @@
+"""Screening a name against the corporate-family table: pure, plain values in and out.
+
+The family table (parents, subsidiaries, affiliates, brands, former subsidiaries, OEM
+relabellers, with their Chinese legal and short names) is indexed with the same engine as the
+lists (`Index` + `Matcher`), so a family name is compared exactly as a listed name would be. A
+hit says which row it matched, that row's relation, source and confidence; the service then
+follows the row to the listed party it leads to (the row itself when the row's own names are
+listed, else the family's parent).
+
+A row is only a weak signal, never a match on its own, when its confidence is `low` or its
+relation is not in force on the day (a former subsidiary, a relabeller that stopped). A `low`
+row counts when the screened name itself names the family's parent as words of its own
+("Prama Hikvision India" names "Hikvision"): the name corroborates the unverified row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .algorithm import FeatureResult, default_threshold
+from .entries import IndexEntry
+from .index import Index
+from .matcher import Matcher
+from .normalize import analyse_name, normalize_name
+
+_SOURCE = "families"
+_RELATION_WORDS = {
+    "parent": "parent company of",
+    "subsidiary": "subsidiary of",
+    "brand": "brand of",
+    "affiliate": "affiliate of",
+    "former_subsidiary": "former subsidiary of",
+    "oem_relabel": "relabels products of",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyRow:
+    """One families.csv row as plain values. `key` identifies the row (e.g. its line);
+    `parent_name` is the display name of its family's parent (legal name where known)."""
+
+    key: str
+    name: str
+    names: tuple[str, ...]
+    relation: str
+    family: str | None
+    confidence: str
+    source: str
+    note: str
+    line: int
+    parent_name: str | None = None
+    parent_key: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+    def in_force(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyFind:
+    """A family row whose name matched the screened name, and how well."""
+
+    row: FamilyRow
+    matched_name: str
+    score: float
+    features: tuple[FeatureResult, ...]
+
+
+def relation_text(row: FamilyRow, day: date) -> str:
+    """`subsidiary of Hangzhou Hikvision Digital Technology Co., Ltd.`, with the dates of a
+    relation that has ended (`former subsidiary of ... (2018-02-01 to 2022-11-24)`)."""
+    words = _RELATION_WORDS.get(row.relation, row.relation.replace("_", " ") + " of")
+    text = f"{words} {row.parent_name or row.family or 'an unnamed family'}"
+    if not row.in_force(day) or row.relation == "former_subsidiary":
+        start = row.start.isoformat() if row.start else "?"
+        end = row.end.isoformat() if row.end else "?"
+        text += f" ({start} to {end})"
+    return text
+
+
+def names_parent(query: str, parent_short: str | None) -> bool:
+    """Whether the normalised screened name contains the parent's short name as whole words."""
+    if not parent_short:
+        return False
+    words, short = normalize_name(query).split(), normalize_name(parent_short).split()
+    if not short:
+        return False
+    return any(words[i : i + len(short)] == short for i in range(len(words) - len(short) + 1))
+
+
+class FamilySearch:
+    """The family table's names in their own small index."""
+
+    def __init__(self, rows: Sequence[FamilyRow]) -> None:
+        self.rows = {row.key: row for row in rows}
+        entries = [
+            IndexEntry(row.key, _SOURCE, name, "primary" if name == row.name else "alias")
+            for row in rows
+            for name in row.names
+        ]
+        self.matcher = Matcher(Index.build(entries, cache_key="families"))
+        cores = {_core(n) for r in rows for n in r.names} - {""}
+        self._short = frozenset(c for c in cores if len(c) <= 4)
+        self._grams = [_trigrams(c) for c in cores if len(c) > 4]
+
+    def could_match(self, name: str) -> bool:
+        """A cheap gate before the engine: whether the name contains a short family name
+        ("ZTE", "UNV") as a word, or shares at least half (and two) of the letter triples of
+        the distinctive words of a longer one (its legal form, trade words and places left
+        out; spaces ignored, so joined and split words count). A name sharing fewer cannot
+        score near the threshold against it, so batch screening skips the engine."""
+        normalized = normalize_name(name)
+        if self._short.intersection(normalized.split()):
+            return True
+        grams = _trigrams(normalized)
+        return any(len(grams & g) >= max(2, len(g) / 2) for g in self._grams)
+
+    def search(self, name: str, threshold: float | None = None) -> list[FamilyFind]:
+        """Rows one of whose names scores at or above the organization threshold, best first,
+        each with the explained score of its best name."""
+        if not self.could_match(name):
+            return []
+        cut = default_threshold("organization") if threshold is None else threshold
+        found = self.matcher.screen(name, kind="organization", threshold=cut, limit=20)
+        return [
+            FamilyFind(self.rows[m.entity_id], m.matched_name, m.score, m.features) for m in found
+        ]
+
+
+def _core(name: str) -> str:
+    """The name's distinctive words, joined (all its words when it has none)."""
+    tokens = analyse_name(name).tokens
+    core = [t.text for t in tokens if t.weight >= 0.5] or [t.text for t in tokens]
+    return "".join(core)
+
+
+def _trigrams(normalized: str) -> frozenset[str]:
+    compact = normalized.replace(" ", "")
+    return frozenset(compact[i : i + 3] for i in range(len(compact) - 2))
+
+
+def is_weak(find: FamilyFind, query: str, day: date, parent_short: str | None) -> tuple[bool, str]:
+    """Whether a family find may only be a weak signal, and why (for the user)."""
+    row = find.row
+    if not row.in_force(day):
+        return True, f"the relation ended ({relation_text(row, day)}): a weak signal only"
+    if row.confidence == "low":
+        if names_parent(query, parent_short):
+            return False, (
+                f"a low-confidence row ({row.source}; {row.note or 'not verified'}), "
+                f"corroborated by the name itself containing {parent_short!r}"
+            )
+        return True, (
+            f"a low-confidence row ({row.source}; {row.note or 'not verified'}): "
+            "a weak signal only, never a match on its own"
+        )
+    return False, f"{row.confidence} confidence: {row.source}"

@@ -1,0 +1,334 @@
+"""Screening a table of names (`screen --file`, `POST /v1/screen/batch`): one result row per
+input row, in input order, with each distinct query screened once.
+
+A row's query is its name normalised (the one normaliser), its kind and its country; vendor
+files repeat names, so results are kept per query for the whole file. Large files are taken in
+windows; the new queries of each window are split between forked workers that share the loaded
+index copy-on-write (no rebuild, no reload), and the rows are written as each window returns.
+Result values are typed (booleans, numbers); `csv_lines` writes them as text, every cell
+through the one formula neutraliser of the reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from .errors import InputError
+from .matching.algorithm import default_threshold
+from .matching.normalize import normalize_name
+from .matching.parties import Found, PartyHit, group_parties
+from .namescreen import KINDS, ScreenContext, check_kind, decode_csv, family_search_applies
+from .reports.csv import neutralise
+
+OUT_COLUMNS = (
+    "match",
+    "score",
+    "entity_id",
+    "source",
+    "matched_name",
+    "hits",
+    "hit_sources",
+    "error",
+    "party",
+    "relation",
+)
+Row = dict[str, Any]
+Query = tuple[str, str, str | None, bool]  # normalised name, kind, country, written in ASCII
+_WINDOW = 8000
+_MEMO_MAX = 200_000
+_MIN_PARALLEL = 64  # fewer new queries in a window are screened in this process
+_EMPTY: Row = {
+    "match": False,
+    "score": 0.0,
+    "entity_id": "",
+    "source": "",
+    "matched_name": "",
+    "hits": 0,
+    "hit_sources": "",
+    "error": "",
+    "party": "",
+    "relation": "",
+}
+
+
+def read_name_csv(data: bytes, filename: str) -> tuple[list[str], Iterator[dict[str, str]]]:
+    """Header and (lazily read) rows of a CSV with a `name` column (`screen --file` input)."""
+    text = decode_csv(data, filename)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = list(reader.fieldnames or [])
+    if "name" not in header:
+        shown = ", ".join(header)[:200] or "none"
+        raise InputError(f"{filename}: line 1: no 'name' column (header: {shown})")
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise InputError(f"{filename}: line 1: duplicate column(s) {', '.join(dupes)[:200]}")
+    if any(h in OUT_COLUMNS for h in header):
+        clash = ", ".join(h for h in header if h in OUT_COLUMNS)
+        raise InputError(
+            f"{filename}: line 1: column(s) {clash} would be overwritten by the results"
+        )
+    return header, ({k: v or "" for k, v in r.items() if k is not None} for r in reader)
+
+
+def _best_listing(p: PartyHit) -> Found:
+    return min(p.listings.values(), key=lambda f: (-f.score, f.source, f.entity_id))
+
+
+def screen_query(
+    ctx: ScreenContext,
+    name: str,
+    kind: str,
+    country: str | None,
+    threshold: float | None = None,
+    sources: list[str] | None = None,
+) -> Row:
+    """The result columns for one name: the best party (a match first), its best listing and
+    every listing at or above the threshold; `relation` says how the name relates to it."""
+    found = ctx.matcher.screen(
+        name,
+        kind=kind,
+        country=country,
+        sources=sources,
+        threshold=0.0,
+        limit=100,
+        explain=False,  # the file contract carries scores, not explanations
+    )
+    cut = threshold if threshold is not None else default_threshold(kind)
+    hits = [
+        Found(m.entity_id, m.source, m.matched_name, m.score, cut) for m in found if m.score >= cut
+    ]
+    finds = ctx.families.search(name, threshold) if family_search_applies(kind) else []
+    parties: list[PartyHit] = []
+    if hits or finds:
+        parties = group_parties(
+            ctx.table,
+            hits,
+            finds,
+            query=name,
+            day=datetime.now(UTC).date(),
+            sources=set(sources) if sources else None,
+            parent_short=ctx.parent_short,
+            threshold=threshold,
+        )
+    out = dict(_EMPTY)
+    matching = [p for p in parties if p.is_match]
+    if matching:
+        best, listing = matching[0], _best_listing(matching[0])
+        listed = [f for p in matching for f in sorted(p.listings.values(), key=lambda f: -f.score)]
+        out.update(
+            match=True,
+            score=best.score,
+            hits=len({f.entity_id for f in listed}),
+            hit_sources=";".join(dict.fromkeys(f.source for f in listed)),
+        )
+    elif parties and (not found or parties[0].score > found[0].score):
+        best, listing = parties[0], _best_listing(parties[0])
+        out["score"] = best.score
+    elif found:
+        m = found[0]
+        out.update(
+            score=m.score,
+            entity_id=m.entity_id,
+            source=m.source,
+            matched_name=m.matched_name,
+            party=ctx.table.party_name(m.entity_id, m.matched_name),
+            relation="listed",
+        )
+        return out
+    else:
+        return out
+    out.update(
+        entity_id=listing.entity_id,
+        source=listing.source,
+        matched_name=listing.matched_name,
+        party=best.name,
+        relation=best.relation + (" (weak signal)" if best.weak else ""),
+    )
+    return out
+
+
+def _query(row: dict[str, str], default_kind: str) -> Query | str:
+    """The row's query, or why it cannot be screened."""
+    name = (row.get("name") or "").strip()
+    kind = (row.get("kind") or "").strip() or default_kind
+    if not name:
+        return "empty name"
+    if kind not in KINDS:
+        return f"unknown kind {kind[:40]!r}"
+    country = (row.get("country") or "").strip().upper() or None
+    return (normalize_name(name), kind, country, name.isascii())
+
+
+@dataclass(frozen=True)
+class _Job:
+    ctx: ScreenContext
+    threshold: float | None
+    sources: list[str] | None
+
+    def screen(self, items: list[tuple[Query, str]]) -> list[Row]:
+        return [
+            screen_query(self.ctx, name, q[1], q[2], self.threshold, self.sources)
+            for q, name in items
+        ]
+
+
+# The job a forked worker runs: set just before the fork (under the lock), so each pool's
+# workers keep their own copy whatever another caller sets later.
+_fork_job: _Job | None = None
+_fork_lock = threading.Lock()
+
+
+def _screen_in_worker(items: list[tuple[Query, str]]) -> list[Row]:
+    assert _fork_job is not None
+    return _fork_job.screen(items)
+
+
+def screen_rows(
+    ctx: ScreenContext,
+    rows: Iterable[dict[str, str]],
+    *,
+    kind: str | None = None,
+    threshold: float | None = None,
+    sources: list[str] | None = None,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Row]:
+    """Each input row (in order) with the result columns appended (typed values). A row that
+    cannot be screened says why in `error`. With `workers` > 1 the work is shared between
+    forked processes, one window ahead of the rows being written; the rows are the same
+    either way."""
+    global _fork_job
+    default_kind = check_kind(kind, "--kind") or "organization"
+    job = _Job(ctx, threshold, sources)
+    memo: dict[Query, Row] = {}
+    inflight: set[Query] = set()
+    pool = None
+    if workers > 1:
+        import multiprocessing
+
+        with _fork_lock:
+            _fork_job = job
+            gc.collect()
+            gc.freeze()  # the loaded index stays shared with the workers, not copied by the GC
+            pool = multiprocessing.get_context("fork").Pool(workers)
+    pending: list[_Window] = []
+    try:
+        for window in _chunks(rows, _WINDOW):
+            if len(memo) > _MEMO_MAX:
+                memo.clear()  # bounded memory on huge files; a window keeps what it needs
+            pending.append(_Window(job, window, default_kind, memo, inflight, pool, workers))
+            if len(pending) > 1:  # the next window is being screened while this one is written
+                yield from pending.pop(0).finish(memo, inflight, pending, progress)
+        while pending:
+            yield from pending.pop(0).finish(memo, inflight, pending, progress)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            gc.unfreeze()
+
+
+def _chunks(rows: Iterable[dict[str, str]], size: int) -> Iterator[list[dict[str, str]]]:
+    window: list[dict[str, str]] = []
+    for row in rows:
+        window.append(row)
+        if len(window) == size:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
+class _Window:
+    """One window of rows: its queries, the results it already has, and the new queries sent
+    to be screened (in the workers, asynchronously, or here)."""
+
+    def __init__(
+        self,
+        job: _Job,
+        rows: list[dict[str, str]],
+        default_kind: str,
+        memo: dict[Query, Row],
+        inflight: set[Query],
+        pool: Any,
+        workers: int,
+    ) -> None:
+        self.rows = rows
+        self.queries = [_query(r, default_kind) for r in rows]
+        self.known: dict[Query, Row] = {}
+        self.waiting: set[Query] = set()  # screened by an earlier window still in flight
+        todo: dict[Query, str] = {}
+        for q, r in zip(self.queries, rows, strict=True):
+            if isinstance(q, str) or q in self.known or q in todo:
+                continue
+            if q in inflight:
+                self.waiting.add(q)
+                continue
+            hit = memo.get(q)
+            if hit is not None:
+                self.known[q] = hit
+            else:
+                todo[q] = r["name"].strip()
+        self.todo = list(todo)
+        inflight.update(todo)
+        items = list(todo.items())
+        self.handle: Any = None
+        self.results: list[Row] = []
+        if pool is not None and len(items) > _MIN_PARALLEL:
+            size = -(-len(items) // (workers * 4))
+            chunks = [items[i : i + size] for i in range(0, len(items), size)]
+            self.handle = pool.map_async(_screen_in_worker, chunks)
+        else:
+            self.results = job.screen(items)
+
+    def finish(
+        self,
+        memo: dict[Query, Row],
+        inflight: set[Query],
+        later: list[_Window],
+        progress: Callable[[int], None] | None,
+    ) -> Iterator[Row]:
+        if self.handle is not None:
+            self.results = [r for done in self.handle.get() for r in done]
+        own = dict(zip(self.todo, self.results, strict=True))
+        memo.update(own)
+        inflight.difference_update(own)
+        for window in later:  # hand over what later windows wait for: the memo may be cleared
+            window.known.update({q: own[q] for q in window.waiting & own.keys()})
+        for q, r in zip(self.queries, self.rows, strict=True):
+            out = dict(r)
+            if isinstance(q, str):
+                out.update(_EMPTY, error=q)
+            else:
+                out.update(own.get(q) or self.known[q])
+            yield out
+        if progress:
+            progress(len(self.rows))
+
+
+def _text(value: object) -> object:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return value
+
+
+def csv_lines(rows: Iterable[Row], columns: list[str], batch: int = 2000) -> Iterator[str]:
+    """The header, then the rows as CSV text in blocks; scores with 4 decimals, booleans
+    `true`/`false`, and every cell a spreadsheet would run as a formula neutralised (input
+    values and list names alike) by `reports.csv.neutralise`."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([neutralise(c) for c in columns])
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([neutralise(_text(row.get(c, ""))) for c in columns])
+        if n % batch == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
