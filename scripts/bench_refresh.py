@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from screening import services
 from screening.db import make_engine, migrate
+from screening.service import catalog
 from screening.settings import Settings
 
 
@@ -32,10 +32,10 @@ def main() -> int:
         migrate(engine)
         start = time.perf_counter()
         with Session(engine, expire_on_commit=False) as session:
-            services.sync_registry(session)
-            for spec in services.resolve_specs(None):
+            catalog.sync_registry(session)
+            for spec in catalog.resolve_specs(None):
                 t0 = time.perf_counter()
-                out = services.refresh(session, settings, [spec.id], offline=True)[0]
+                out = catalog.refresh(session, settings, [spec.id], offline=True)[0]
                 took = time.perf_counter() - t0
                 print(f"{spec.id:<22} {out.result:<9} {out.entity_count:>7} entries  {took:6.2f} s")
         total = time.perf_counter() - start

@@ -130,8 +130,8 @@ def _candidates(
     os.environ.update(env)
     from sqlmodel import Session
 
-    from screening import namescreen
     from screening.db import engine_for
+    from screening.service import names as namescreen
     from screening.settings import get_settings
 
     get_settings.cache_clear()

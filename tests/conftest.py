@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -117,9 +118,8 @@ class _Template:
     cost 12-19 s of setup each."""
 
     def __init__(self, backend: str, root: Path) -> None:
-        from screening import namescreen
-        from screening.service import catalog
-        from screening.service import devices
+        from screening.service import catalog, devices
+        from screening.service import names as namescreen
 
         self.backend = backend
         self.database = Database(backend, root)
@@ -193,3 +193,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         names = set(getattr(item, "fixturenames", ()))
         if names & _SLOW_FIXTURES or item.get_closest_marker("postgres"):
             item.add_marker(pytest.mark.slow)
+
+
+def make_app(settings: Settings) -> FastAPI:
+    """The API over `settings`, answering the Host header TestClient sends (`testserver`)."""
+    from screening.api.app import create_app
+    from screening.api.deps import settings_dep
+
+    hosts = [*settings.hosts(), "testserver"]
+    settings = settings.model_copy(update={"allowed_hosts": hosts})
+    app = create_app(settings)
+    app.dependency_overrides[settings_dep] = lambda: settings
+    return app

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from screening import services
 from screening.cli import EXIT_OK, app
 from screening.errors import ParseError
+from screening.service import catalog
 from screening.settings import get_settings
 from screening.sources.bundled import has_bundle, load_bundle, verified_at
 from screening.sources.registry import FIXED_SOURCES
@@ -49,7 +49,7 @@ HIKVISION = {
 def everything(module_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     settings = make_settings(module_db.url, tmp_path_factory.mktemp("state"))
     with module_db.session() as s:
-        outcomes = services.load_bundled_if_empty(s, settings)
+        outcomes = catalog.load_bundled_if_empty(s, settings)
     assert not [o for o in outcomes if o.result == "failed"]
     assert {o.source_id for o in outcomes if o.result == "skipped"} == {"eu_fsf"}
     yield module_db

@@ -9,17 +9,14 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 from typer.testing import CliRunner
 
-from screening.service import catalog
-from screening.api.app import create_app
-from screening.api.deps import session_dep, settings_dep
 from screening.cli import EXIT_INPUT, EXIT_OK, EXIT_REFRESH_FAILED, app
+from screening.service import catalog
 from screening.settings import Settings, get_settings
 from screening.sources.registry import FIXED_SOURCES
 
-from .conftest import Database, make_settings
+from .conftest import Database, make_app, make_settings
 
 
 @pytest.fixture
@@ -115,14 +112,7 @@ def test_cli_refresh_failure_exits_4(
 @pytest.fixture
 def client(db: Database, tmp_path: Path) -> Iterator[tuple[TestClient, Settings]]:
     settings = make_settings(db.url, tmp_path)
-    api = create_app()
-
-    def session_override() -> Iterator[Session]:
-        with db.session() as s:
-            yield s
-
-    api.dependency_overrides[settings_dep] = lambda: settings
-    api.dependency_overrides[session_dep] = session_override
+    api = make_app(settings)
     with TestClient(api) as c:
         yield c, settings
 

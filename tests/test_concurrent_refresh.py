@@ -23,8 +23,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from screening import services
 from screening.models import Snapshot, SnapshotDiff, SourceRow
+from screening.service import catalog
 from screening.snapshots import Obtained, ingest
 from screening.sources.fcc import FCC_SPEC
 
@@ -82,7 +82,7 @@ def test_concurrent_refreshes_leave_one_active_snapshot_and_a_linear_chain(
 ) -> None:
     settings = make_settings(db.url, tmp_path)
     with db.session() as s:
-        services.sync_registry(s)  # the rows exist, as on any database in use
+        catalog.sync_registry(s)  # the rows exist, as on any database in use
     dirs = [data_dir(tmp_path, t) for t in TABLES]
     args = ["refresh", "--offline", "--force", "--json"]
     for sid in SOURCES:
@@ -120,7 +120,7 @@ def test_concurrent_refreshes_leave_one_active_snapshot_and_a_linear_chain(
 def test_one_active_snapshot_is_a_database_constraint(db: Database, tmp_path: Path) -> None:
     settings = make_settings(db.url, tmp_path)
     with db.session() as s:
-        services.refresh(s, settings, ["us_ndaa_889"], offline=True)
+        catalog.refresh(s, settings, ["us_ndaa_889"], offline=True)
         row = s.get(SourceRow, "us_ndaa_889")
         assert row is not None and row.active_snapshot_id is not None
         snap = s.get(Snapshot, row.active_snapshot_id)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from screening.service import devices
 from screening.cli import EXIT_INPUT, EXIT_OK, app
 from screening.inventories import read_rows
+from screening.service import devices
 from screening.settings import Settings
 
 from .conftest import FIXTURES, Database

@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 from typer.testing import CliRunner
 
-from screening import namescreen, screenfile
-from screening.api.app import create_app
-from screening.api.deps import session_dep, settings_dep
 from screening.cli import EXIT_INPUT, EXIT_OK, app
+from screening.service import names as namescreen
+from screening.service import screenfile
 from screening.settings import Settings
 
-from .conftest import Database
+from .conftest import Database, make_app
 
 runner = CliRunner()
 HIK_EL = "us_bis_entity_list:hangzhou-hikvision-digital-technology-co-ltd-cn"
@@ -172,16 +170,9 @@ def test_compare_pairs_contract(tmp_path: Path) -> None:
 
 @pytest.fixture
 def api(loaded: tuple[Database, Settings]) -> Iterator[TestClient]:
-    db, settings = loaded
+    _db, settings = loaded
     small = settings.model_copy(update={"max_upload_bytes": 5000})
-    application = create_app()
-
-    def session_override() -> Iterator[Session]:
-        with db.session() as s:
-            yield s
-
-    application.dependency_overrides[settings_dep] = lambda: small
-    application.dependency_overrides[session_dep] = session_override
+    application = make_app(small)
     with TestClient(application) as c:
         yield c
 

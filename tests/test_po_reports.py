@@ -16,16 +16,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import select
 from typer.testing import CliRunner
 
-from screening.api.app import create_app
-from screening.api.deps import session_dep, settings_dep
 from screening.cli import EXIT_OK, app
 from screening.models import StoredReport
 from screening.settings import Settings
 
-from .conftest import FIXTURES, Database
+from .conftest import FIXTURES, Database, make_app
 
 ORDERS = FIXTURES / "orders"
 INVENTORY = FIXTURES / "devices" / "inventory.csv"
@@ -176,14 +174,7 @@ def api(loaded: tuple[Database, Settings]) -> Iterator[tuple[TestClient, Databas
     db, settings = loaded
     # A small upload limit, so the too-large case needs no big body.
     settings = settings.model_copy(update={"max_upload_bytes": 20_000})
-    application = create_app()
-
-    def session_override() -> Iterator[Session]:
-        with db.session() as s:
-            yield s
-
-    application.dependency_overrides[settings_dep] = lambda: settings
-    application.dependency_overrides[session_dep] = session_override
+    application = make_app(settings)
     with TestClient(application) as c:
         yield c, db
 

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from screening import services
 from screening.models import EntityName, ListedEntity, Snapshot, SourceRow
+from screening.service import catalog
 from screening.snapshots import refresh_source
 from screening.sources.fetch import make_client
 from screening.sources.ofac import SDN_SPEC
@@ -176,7 +176,7 @@ def test_fault_keeps_previous_snapshot(
         # Nothing half-written: only the bundled snapshot has entities.
         ids = {e.snapshot_id for e in s.exec(select(ListedEntity))}
         assert ids == {active_before}
-        summary = {x.source: x for x in services.list_sources(s)}["us_ofac_sdn"]
+        summary = {x.source: x for x in catalog.list_sources(s)}["us_ofac_sdn"]
     assert summary.status == "refresh_failed"
     assert summary.entity_count == BUNDLED_COUNT
     assert summary.last_error and reason in summary.last_error
@@ -210,12 +210,12 @@ def test_live_refresh_new_version_then_unchanged_then_not_modified(
 ) -> None:
     settings = make_settings(db.url, tmp_path)
     with db.session() as s:
-        first = services.refresh(s, settings, ["us_ofac_sdn"], offline=True)[0]
+        first = catalog.refresh(s, settings, ["us_ofac_sdn"], offline=True)[0]
         assert (
             first.result == "created" and first.version and first.version.startswith("2024-06-27-")
         )
         transport, seen = mock_transport(SDN_2021)
-        second = services.refresh(s, settings, ["us_ofac_sdn"], transport=transport)[0]
+        second = catalog.refresh(s, settings, ["us_ofac_sdn"], transport=transport)[0]
         assert second.result == "created", second.detail
         assert second.entity_count == 8976
         # Version: the publisher's date (Last-Modified) and the records' hash.
@@ -226,11 +226,11 @@ def test_live_refresh_new_version_then_unchanged_then_not_modified(
         assert row is not None
         row.http_cache = {}
         s.commit()
-        third = services.refresh(s, settings, ["us_ofac_sdn"], transport=transport)[0]
+        third = catalog.refresh(s, settings, ["us_ofac_sdn"], transport=transport)[0]
         assert third.result == "unchanged" and third.version == second.version
         # With validators stored -> conditional GET, 304 for every file, nothing parsed.
         n = len(seen)
-        fourth = services.refresh(s, settings, ["us_ofac_sdn"], transport=transport)[0]
+        fourth = catalog.refresh(s, settings, ["us_ofac_sdn"], transport=transport)[0]
         assert fourth.result == "unchanged" and "304" in (fourth.detail or "")
         assert all(r.headers.get("if-none-match") == '"v1"' for r in seen[n:])
         snaps = list(
@@ -254,7 +254,7 @@ def test_live_refresh_new_version_then_unchanged_then_not_modified(
             "NATIONAL BANK OF CUBA": "aka",
             "BNC": "weak",
         }
-        summary = services.get_source(s, "us_ofac_sdn")
+        summary = catalog.get_source(s, "us_ofac_sdn")
         assert (
             summary.status == "ok" and summary.last_error is None and summary.entity_count == 8976
         )
@@ -264,22 +264,22 @@ def test_force_accepts_a_deliberate_shrink(db: Database, tmp_path: Path) -> None
     settings = make_settings(db.url, tmp_path)
     small = dict(SDN_2021, **{"sdn.csv": tenth_of_sdn()})
     with db.session() as s:
-        services.refresh(s, settings, ["us_ofac_sdn"], offline=True)
+        catalog.refresh(s, settings, ["us_ofac_sdn"], offline=True)
         transport, _ = mock_transport(small)
-        refused = services.refresh(s, settings, ["us_ofac_sdn"], transport=transport)[0]
+        refused = catalog.refresh(s, settings, ["us_ofac_sdn"], transport=transport)[0]
         assert refused.result == "failed"
-        forced = services.refresh(s, settings, ["us_ofac_sdn"], transport=transport, force=True)[0]
+        forced = catalog.refresh(s, settings, ["us_ofac_sdn"], transport=transport, force=True)[0]
         assert forced.result == "created"
         assert forced.entity_count == TENTH
-        assert services.get_source(s, "us_ofac_sdn").status == "ok"
+        assert catalog.get_source(s, "us_ofac_sdn").status == "ok"
 
 
 def test_min_ratio_is_a_per_source_setting(db: Database, tmp_path: Path) -> None:
     settings = make_settings(db.url, tmp_path, min_ratio_overrides={"us_ofac_sdn": 0.9})
     with db.session() as s:
-        services.refresh(s, settings, ["us_ofac_sdn"], offline=True)
+        catalog.refresh(s, settings, ["us_ofac_sdn"], offline=True)
         transport, _ = mock_transport(SDN_2021)  # 8,976 of 15,402 = 58%: fine at 50%, not at 90%
-        out = services.refresh(s, settings, ["us_ofac_sdn"], transport=transport)[0]
+        out = catalog.refresh(s, settings, ["us_ofac_sdn"], transport=transport)[0]
     assert out.result == "failed" and "under 90%" in (out.detail or "")
 
 
@@ -287,8 +287,8 @@ def test_failure_without_previous_snapshot_is_no_data(db: Database, tmp_path: Pa
     settings = make_settings(db.url, tmp_path)
     transport = httpx.MockTransport(lambda r: httpx.Response(503))
     with db.session() as s:
-        out = services.refresh(s, settings, ["us_ofac_sdn"], transport=transport)[0]
-        summary = services.get_source(s, "us_ofac_sdn")
+        out = catalog.refresh(s, settings, ["us_ofac_sdn"], transport=transport)[0]
+        summary = catalog.get_source(s, "us_ofac_sdn")
     assert out.result == "failed" and "HTTP 503" in (out.detail or "")
     assert summary.status == "no_data" and summary.version is None and summary.entity_count == 0
     assert summary.last_error and "HTTP 503" in summary.last_error

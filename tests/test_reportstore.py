@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from screening import reportstore, services
 from screening.errors import InputError, NotFoundError
 from screening.models import StoredReport
+from screening.service import catalog, reportstore
 from screening.settings import Settings
 from screening.snapshots import now_utc
 
@@ -32,7 +32,7 @@ DATA = UPLOAD.read_bytes()
 def store(db: Database, tmp_path: Path) -> Iterator[tuple[Database, Settings]]:
     settings = make_settings(db.url, tmp_path)
     with db.session() as s:
-        services.refresh(s, settings, ["us_ndaa_889"], offline=True)
+        catalog.refresh(s, settings, ["us_ndaa_889"], offline=True)
     yield db, settings
 
 

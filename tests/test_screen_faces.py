@@ -13,15 +13,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 from typer.testing import CliRunner
 
-from screening.api.app import create_app
-from screening.api.deps import session_dep, settings_dep
 from screening.cli import EXIT_OK, app
 from screening.settings import Settings
 
-from .conftest import Database
+from .conftest import Database, make_app
 
 runner = CliRunner()
 HIK = "Hangzhou Hikvision Digital Technology Co., Ltd."
@@ -141,15 +138,8 @@ def test_compare_pairs_neutralises_formula_cells(tmp_path: Path) -> None:
 
 @pytest.fixture
 def api(loaded: tuple[Database, Settings]) -> Iterator[TestClient]:
-    db, settings = loaded
-    application = create_app()
-
-    def session_override() -> Iterator[Session]:
-        with db.session() as s:
-            yield s
-
-    application.dependency_overrides[settings_dep] = lambda: settings
-    application.dependency_overrides[session_dep] = session_override
+    _db, settings = loaded
+    application = make_app(settings)
     with TestClient(application) as c:
         yield c
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from screening import services
+from screening.service import catalog
 from screening.snapshots import refresh_source
 from screening.sources.base import SourceSpec
 from screening.sources.bundled import has_bundle, load_bundle
@@ -73,7 +73,7 @@ def test_live_fault_keeps_the_bundled_snapshot(
             out = refresh_source(s, spec, settings, client=client)
         assert out.result == "failed", out
         assert reason in (out.detail or "")
-        summary = services.get_source(s, spec.id)
+        summary = catalog.get_source(s, spec.id)
     assert summary.status == "refresh_failed"
     assert summary.version == first.version and summary.entity_count == first.entity_count
     assert summary.last_error == out.detail
@@ -121,7 +121,7 @@ def test_hostile_xml_through_the_xml_form_keeps_the_snapshot(
         first = refresh_source(s, spec, settings, offline=True)
         with make_client(settings, httpx.MockTransport(handler)) as client:
             out = refresh_source(s, spec, settings, client=client)
-        summary = services.get_source(s, spec.id)
+        summary = catalog.get_source(s, spec.id)
     assert out.result == "failed" and reason in (out.detail or ""), out.detail
     assert summary.status == "refresh_failed" and summary.version == first.version
     assert summary.entity_count == 442

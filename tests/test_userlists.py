@@ -14,14 +14,15 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from screening import services, userlists
+from screening import userlists
 from screening.cli import EXIT_INPUT, EXIT_OK, app
 from screening.errors import InputError, NotFoundError, RefreshRejected
+from screening.service import catalog
 from screening.settings import get_settings
 from screening.snapshots import Obtained, ingest
 from screening.sources.fcc import FCC_SPEC
 
-from .conftest import DATA, FIXTURES, Database, make_settings
+from .conftest import DATA, FIXTURES, Database, make_app, make_settings
 
 FTM = Path(__file__).parent / "fixtures" / "opensanctions-ftm"
 FCC = FIXTURES / "fcc-covered-list"
@@ -41,7 +42,7 @@ def test_opensanctions_samples_load_with_aliases_and_identifiers(
         )
         assert (zala.result, zala.entity_count) == ("created", 17)  # 11 Company + 6 Person lines
         assert (t1.result, t1.entity_count) == ("created", 6)  # 2 Organization + 4 Person lines
-        org = services.get_entity(s, "opensanctions:eu_fsf_t1:NK-2GdmHtZTeNXjNVrBGEXZNj")
+        org = catalog.get_entity(s, "opensanctions:eu_fsf_t1:NK-2GdmHtZTeNXjNVrBGEXZNj")
         assert org["name"] == "RAB „Inter Tobacco“" and org["kind"] == "organization"
         assert org["countries"] == ["BY"]
         assert {
@@ -53,7 +54,7 @@ def test_opensanctions_samples_load_with_aliases_and_identifiers(
         names = {n["name"] for n in org["names"]}
         assert "Общество с ограниченной ответственностью “Интер Тобако”" in names
         assert len(names) == 12  # the caption and its 11 other published names
-        listing = {x.source: x for x in services.list_sources(s)}
+        listing = {x.source: x for x in catalog.list_sources(s)}
         assert listing["opensanctions:zala"].entity_count == 17
         assert "CC BY-NC 4.0" in listing["opensanctions:zala"].publisher
 
@@ -68,13 +69,13 @@ def test_opensanctions_import_from_url_then_refresh(db: Database, tmp_path: Path
     with db.session() as s:
         out = userlists.import_opensanctions(s, settings, "eu_fsf", url, transport=transport)
         assert out.result == "created" and out.entity_count == 6
-        again = services.refresh(s, settings, ["opensanctions:eu_fsf"], transport=transport)
+        again = catalog.refresh(s, settings, ["opensanctions:eu_fsf"], transport=transport)
         assert [o.result for o in again] == ["unchanged"]
         bad = userlists.import_opensanctions(
             s, settings, "eu_fsf", url, transport=httpx.MockTransport(lambda r: httpx.Response(500))
         )
         assert bad.result == "failed" and "HTTP 500" in (bad.detail or "")
-        summary = services.get_source(s, "opensanctions:eu_fsf")
+        summary = catalog.get_source(s, "opensanctions:eu_fsf")
         assert summary.status == "refresh_failed" and summary.entity_count == 6
 
 
@@ -131,7 +132,7 @@ def test_fcc_diff_between_the_two_real_tables(db: Database, tmp_path: Path) -> N
 def test_diff_errors(db: Database, tmp_path: Path) -> None:
     settings = make_settings(db.url, tmp_path)
     with db.session() as s:
-        services.sync_registry(s)
+        catalog.sync_registry(s)
         with pytest.raises(NotFoundError, match="no data"):
             userlists.diff(s, "us_fcc_covered")
         _load_fcc(s, settings, "covered_list_2026-08-20.html", "2026-08-20")
@@ -160,12 +161,12 @@ def test_custom_list_versions_and_diffs(db: Database, tmp_path: Path) -> None:
     with db.session() as s:
         v1 = userlists.add_custom(s, settings, "vendors", V1.encode(), "v1.csv")
         assert (v1.result, v1.entity_count) == ("created", 3)
-        ent = services.get_entity(
+        ent = catalog.get_entity(
             s, "custom:vendors:hangzhou-hikvision-digital-technology-co-ltd-cn"
         )
         assert ent["remarks"] == "FCC Covered List" and ent["countries"] == ["CN"]
         assert (
-            services.get_entity(s, "custom:vendors:HYT-1")["name"]
+            catalog.get_entity(s, "custom:vendors:HYT-1")["name"]
             == "Hytera Communications Corporation Limited"
         )
         v2 = userlists.add_custom(s, settings, "vendors", V2.encode(), "v2.csv")
@@ -202,7 +203,7 @@ def test_custom_list_shrink_needs_force(db: Database, tmp_path: Path) -> None:
         userlists.add_custom(s, settings, "vendors", V1.encode(), "v1.csv")
         with pytest.raises(RefreshRejected, match="under 50%"):
             userlists.add_custom(s, settings, "vendors", one.encode(), "one.csv")
-        assert services.get_source(s, "custom:vendors").entity_count == 3
+        assert catalog.get_source(s, "custom:vendors").entity_count == 3
         forced = userlists.add_custom(s, settings, "vendors", one.encode(), "one.csv", force=True)
         assert forced.result == "created" and forced.entity_count == 1
 
@@ -217,7 +218,7 @@ def test_custom_list_bad_rows_named_and_nothing_stored(db: Database, tmp_path: P
     assert "row 3 (line 4), field country: unknown country 'Atlantis'" in msg
     assert "row 5 (line 6), field id: 'X' repeats row 4" in msg
     with db.session() as s:
-        assert services.get_source(s, "custom:vendors").entity_count == 0
+        assert catalog.get_source(s, "custom:vendors").entity_count == 0
     for text, expected in (
         ("", "empty"),
         ("vendor\nx\n", "no 'name' column"),
@@ -264,18 +265,9 @@ def test_cli_import_add_custom_and_diff(
 def test_api_diff_and_custom_upload(db: Database, tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from screening.api.app import create_app
-    from screening.api.deps import session_dep, settings_dep
-
     settings = make_settings(db.url, tmp_path, max_upload_bytes=2000)
-    api = create_app()
-    api.dependency_overrides[settings_dep] = lambda: settings
+    api = make_app(settings)
 
-    def session_override():  # type: ignore[no-untyped-def]
-        with db.session() as s:
-            yield s
-
-    api.dependency_overrides[session_dep] = session_override
     with TestClient(api) as c:
         assert c.post("/v1/custom-lists/vendors", content=V1).json()["result"] == "created"
         assert c.post("/v1/custom-lists/vendors", content=V3).json()["result"] == "created"
@@ -299,7 +291,7 @@ def test_one_source_failing_never_blocks_the_others(db: Database, tmp_path: Path
     (data / "us_ndaa_889" / "section_889.csv").write_bytes(b"<html>moved</html>")
     settings = make_settings(db.url, tmp_path, data_dir=data)
     with db.session() as s:
-        outcomes = {o.source_id: o for o in services.refresh(s, settings, offline=True)}
+        outcomes = {o.source_id: o for o in catalog.refresh(s, settings, offline=True)}
     assert outcomes["us_ndaa_889"].result == "failed"
     created = {k for k, o in outcomes.items() if o.result == "created"}
     assert {"us_ofac_sdn", "us_fcc_covered", "us_dod_1260h", "un_sc", "us_cisa_kev"} <= created
@@ -342,7 +334,7 @@ def test_custom_list_name_with_a_trailing_newline_is_refused(
         with db.session() as s, pytest.raises(InputError, match="list name"):
             userlists.add_custom(s, settings, name, V1.encode(), "v1.csv")
     with db.session() as s:
-        assert not [x for x in services.list_sources(s) if x.source.startswith("custom:")]
+        assert not [x for x in catalog.list_sources(s) if x.source.startswith("custom:")]
         assert userlists.add_custom(s, settings, "ok-list", V1.encode(), "v1.csv").result == (
             "created"
         )
@@ -373,7 +365,7 @@ def test_damaged_custom_list_files_are_input_errors_naming_the_file(
             userlists.add_custom(s, settings, "vendors", data, "bad.csv")
         assert err.value.detail.startswith("bad.csv: ") and len(err.value.detail) < 400
     with db.session() as s:
-        assert services.get_source(s, "custom:vendors").entity_count == 0
+        assert catalog.get_source(s, "custom:vendors").entity_count == 0
 
 
 def test_custom_list_rows_over_the_upload_limit_are_refused(db: Database, tmp_path: Path) -> None:
@@ -381,6 +373,6 @@ def test_custom_list_rows_over_the_upload_limit_are_refused(db: Database, tmp_pa
     with db.session() as s:
         with pytest.raises(InputError, match=r"v1\.csv: more than 2 rows, the limit"):
             userlists.add_custom(s, settings, "vendors", V1.encode(), "v1.csv", max_rows=2)
-        assert services.get_source(s, "custom:vendors").entity_count == 0
+        assert catalog.get_source(s, "custom:vendors").entity_count == 0
         out = userlists.add_custom(s, settings, "vendors", V1.encode(), "v1.csv", max_rows=3)
         assert out.result == "created" and out.entity_count == 3

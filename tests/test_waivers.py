@@ -10,8 +10,16 @@ from pathlib import Path
 import pytest
 
 from screening.errors import InputError
-from screening.reports.gate import Finding, findings_for
-from screening.waivers import Waiver, load_waivers, parse_waivers, part_key, same_file, vendor_key
+from screening.gate.findings import Finding, findings_for
+from screening.gate.waivers import (
+    Waiver,
+    load_waivers,
+    parse_waivers,
+    part_key,
+    same_file,
+    vendor_key,
+)
+from screening.schemas.reports import OrderReport
 from tests.reports.support import ACME, BIS, KEV, NDAA, OFAC_CONS, po_report
 
 TODAY = date(2026, 9, 1)
@@ -43,7 +51,7 @@ def _waived(findings: list[Finding]) -> set[tuple[int | None, str]]:
 
 
 def _check(waivers: list[Waiver], path: str = "po.csv", today: date = TODAY) -> list[Finding]:
-    return findings_for(po_report(), path, "high", waivers, today)[0]
+    return findings_for(OrderReport.model_validate(po_report()), path, "high", waivers, today)[0]
 
 
 def test_parses_waivers_with_lines_and_dates() -> None:
@@ -250,7 +258,7 @@ def test_entity_waivers_must_cover_every_entity_a_finding_rests_on() -> None:
 
 def test_expiry_day_is_inclusive_and_expired_waivers_are_reported() -> None:
     waiver = Waiver(1, "r", "a", date(2027, 3, 31), file="po.csv", row=3)
-    report = po_report()
+    report = OrderReport.model_validate(po_report())
     found, waived, expired = findings_for(report, "po.csv", "low", [waiver], date(2027, 3, 31))
     assert _waived(found) == {(3, "possible-relabel")} and expired == []
     assert not any(f.fails for f in found if f.item_row == 3)

@@ -33,7 +33,7 @@ def run_report(
     with service() as svc:
         try:
             svc.check_profile(profile)
-            if renderer.streams:
+            if renderer.stream is not None:
                 # Rows are written as they are scored: files of any size stream through.
                 with output_to(output) as fh:
                     for chunk in renderer.stream(

@@ -6,7 +6,7 @@ was given without it, each evidence signal that is a rule id), plus `listed-vend
 item with `vendor_matches`. Its level is `error` when the item's tier is at or above `fail_on`,
 else `warning`; an item whose tier reaches `fail_on` with no rule to name gets one `risk-tier`
 finding, so the gate never passes it silently. A finding fails the gate when its level is
-`error` and no valid waiver covers it (see `screening.waivers` for what a waiver covers).
+`error` and no valid waiver covers it (see `screening.gate.waivers` for what a waiver covers).
 
 Outcome (interfaces.md, first that applies): `unreadable` a row or file could not be read,
 `lists` a list the profile needs is missing or stale (the caller knows: `lists_ok`), `fail` a
@@ -29,7 +29,7 @@ from ..scoring.tiers import check_tier
 from .rules import LISTED_VENDOR, RISK_TIER, RULE_IDS
 
 if TYPE_CHECKING:  # waivers imports gate.rules; the gate only calls a waiver's methods
-    from ..waivers import Waiver
+    from .waivers import Waiver
 
 Level = Literal["error", "warning"]
 OUTCOMES: tuple[Outcome, ...] = ("unreadable", "lists", "fail", "pass")

@@ -30,6 +30,7 @@ class ActiveSnapshot:
     version: str
     published_at: date | None
     record_type: str
+    name: str  # the list's human name ("BIS Entity List")
 
 
 @dataclass(frozen=True)
@@ -73,25 +74,31 @@ def active_view(session: Session) -> ActiveView:
             Snapshot.version,
             Snapshot.published_at,
             SourceRow.record_type,
+            SourceRow.name,
         ).join(Snapshot, Snapshot.id == SourceRow.active_snapshot_id)  # type: ignore[call-overload]
     ).all()
     return ActiveView(
         tuple(
-            ActiveSnapshot(sid, snap, ver or "", pub, rtype)
-            for sid, snap, ver, pub, rtype in sorted(rows, key=lambda r: r[0])
+            ActiveSnapshot(sid, snap, ver or "", pub, rtype, name)
+            for sid, snap, ver, pub, rtype, name in sorted(rows, key=lambda r: r[0])
         )
     )
 
 
 class _Cache:
-    """{(what, key): value}, one value per `what`: a new key replaces the old value."""
+    """{what: (key, value)}: one value per `what`; a new key replaces the old value. One lock
+    per `what`, so building one thing may use another (the device context uses the name index)
+    and concurrent callers of the same thing wait for one build instead of each building."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
         self._items: dict[str, tuple[str, Any]] = {}
 
     def get(self, what: str, key: str, build: Callable[[], T]) -> T:
-        with self._lock:
+        with self._guard:
+            lock = self._locks.setdefault(what, threading.Lock())
+        with lock:
             hit = self._items.get(what)
             if hit is not None and hit[0] == key:
                 return hit[1]  # type: ignore[no-any-return]
@@ -100,7 +107,7 @@ class _Cache:
             return value
 
     def clear(self) -> None:
-        with self._lock:
+        with self._guard:
             self._items.clear()
 
 

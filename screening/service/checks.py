@@ -17,12 +17,12 @@ from sqlmodel import Session
 
 from ..errors import InputError, ScreeningError
 from ..gate.findings import GateResult, build_gate
+from ..gate.waivers import Waiver, load_waivers
 from ..inventories import read_rows
 from ..schemas.reports import OrderReport, OrderSummary, RowError
 from ..scoring.profiles import PROFILES
 from ..scoring.tiers import check_tier
 from ..settings import Settings
-from ..waivers import Waiver, load_waivers
 from . import catalog, devices
 
 WARN_AGE = timedelta(days=30)

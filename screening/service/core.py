@@ -5,8 +5,10 @@ exit codes."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,17 +16,27 @@ from typing import Any
 import httpx
 from sqlmodel import Session
 
-from .. import reportstore, userlists
+from .. import userlists
 from ..db import engine_for
 from ..errors import InputError
-from ..inventories import Kind, read_rows
+from ..inventories import Kind, check_size, read_rows
+from ..inventories.limits import check_json_depth
 from ..schemas.reports import DeviceItem, Report, RowError
+from ..schemas.screening import CompareResult, ScreenResult
 from ..schemas.sources import Diff, Entity, RefreshOutcome, SnapshotInfo, SourceSummary
 from ..settings import Settings, get_settings
 from ..sources.base import SourceSpec
 from ..store import Progress
-from . import catalog, checks, devices
+from . import catalog, checks, devices, names, reportstore, screenfile
 from .active import ActiveView, active_view
+
+
+@dataclass
+class NameTable:
+    """The names to screen: the input's columns and its rows (read lazily)."""
+
+    header: list[str]
+    rows: Iterator[dict[str, str]]
 
 
 class Screening:
@@ -96,6 +108,93 @@ class Screening:
         out = userlists.add_custom(self.session, self.settings, name, data, origin, force=force)
         return catalog.typed_outcome(out)
 
+    # -- names -----------------------------------------------------------------------------
+    def screen_name(
+        self,
+        name: str,
+        *,
+        kind: str | None = None,
+        country: str | None = None,
+        identifiers: list[str] | None = None,
+        sources: list[str] | None = None,
+        threshold: float | None = None,
+        limit: int = 10,
+    ) -> ScreenResult:
+        """Every listed party matching `name`: parties with their listings, and the matches."""
+        return names.screen_name(
+            self.session,
+            self.settings,
+            name,
+            kind=kind,
+            country=country,
+            identifiers=identifiers,
+            sources=sources,
+            threshold=threshold,
+            limit=limit,
+        )
+
+    def compare(self, name1: str, name2: str, kind: str | None = None) -> CompareResult:
+        return names.compare_names(name1, name2, kind)
+
+    def compare_pairs_csv(self, data: bytes, filename: str) -> Iterator[str]:
+        """`compare --pairs`: the scored pairs as CSV text (formula-like cells neutralised)."""
+        rows = names.compare_pairs(data, filename)
+        return screenfile.csv_lines(rows, ["name1", "name2", "kind", "score", "match"])
+
+    def read_names(self, data: bytes, filename: str, *, as_csv: bool) -> NameTable:
+        """The names of a `screen --file` CSV or a batch JSON array (checked before any work)."""
+        if as_csv:
+            header, rows = screenfile.read_name_csv(data, filename)
+            return NameTable(header, rows)
+        text = data.decode("utf-8-sig", errors="replace")
+        check_json_depth(text, filename)
+        try:
+            items = json.loads(text)
+        except ValueError as exc:
+            raise InputError(
+                f"{filename}: not JSON ({exc}); send a JSON array or text/csv"
+            ) from exc
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise InputError(f"{filename}: expected a JSON array of objects with a 'name'")
+        header = ["name", "kind", "country"]
+        return NameTable(
+            header,
+            iter([{k: "" if i.get(k) is None else str(i.get(k)) for k in header} for i in items]),
+        )
+
+    def screen_names(
+        self,
+        table: NameTable,
+        *,
+        kind: str | None = None,
+        threshold: float | None = None,
+        sources: list[str] | None = None,
+        workers: int = 1,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Each row of `table` in order with the result columns (typed values) appended."""
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise InputError(f"threshold: {threshold} is not in [0, 1]")
+        ctx = names.screen_context(self.session, self.settings)
+        if sources:
+            unknown = sorted(set(sources) - set(ctx.versions))
+            if unknown:
+                raise InputError(f"sources: no data for {', '.join(unknown)[:200]}")
+        return screenfile.screen_rows(
+            ctx,
+            table.rows,
+            kind=kind,
+            threshold=threshold,
+            sources=sources,
+            workers=workers,
+            progress=progress,
+        )
+
+    @staticmethod
+    def names_csv(table: NameTable, rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+        """Screened rows as CSV text: the input columns then the result columns."""
+        return screenfile.csv_lines(rows, table.header + list(screenfile.OUT_COLUMNS))
+
     # -- devices: inventories and purchase orders -------------------------------------------
     def check_profile(self, profile: str) -> str:
         return devices.check_profile(profile)
@@ -131,13 +230,28 @@ class Screening:
     ) -> Report:
         """An uploaded file scored; stored with the list versions used when `store`. The whole
         file is read and scored before anything is stored."""
-        report = self.score_file(data, filename, kind, profile)
+        devices.check_profile(profile)
+        check_size(len(data), self.settings.max_upload_bytes, filename)
+        if not data.strip():
+            raise InputError(f"{filename}: the upload is empty")
+        # A request is bounded in rows as well as bytes (a local file through the CLI is not).
+        rows = read_rows(
+            io.BytesIO(data), filename, kind=kind, max_rows=self.settings.max_upload_rows
+        )
+        ctx = devices.risk_context(self.session, self.settings)
+        report = devices.build_report(ctx, rows, profile, kind)
+        report.file = filename
         if store:
-            report.id = reportstore.store_report(self.session, report)
+            rid, when = reportstore.store_report(self.session, self.settings, report)
+            report.id, report.created_at = rid, when.isoformat()
         return report
 
     def report(self, report_id: str) -> Report:
-        return reportstore.load_report(self.session, report_id)
+        """A stored report (404 for an unknown id)."""
+        return reportstore.get_report(self.session, report_id)
+
+    def delete_report(self, report_id: str) -> None:
+        reportstore.delete_report(self.session, report_id)
 
     # -- the CI gate -------------------------------------------------------------------------
     def check(

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
-from .. import namescreen
 from ..devices.facts import DeviceFacts, InvalidFact
 from ..devices.families import FamilyHit, Resolver, default_resolver
 from ..devices.identify import identify
@@ -48,6 +47,7 @@ from ..scoring.tiers import Tier
 from ..settings import Settings
 from ..sources.base import Record
 from ..store import ENTITY_TABLE, NAME_TABLE
+from . import names as namescreen
 from .active import CACHE, ActiveView, active_view
 
 _T = TypeVar("_T", bound=DeviceItem)

@@ -9,7 +9,7 @@ import pytest
 
 from screening.devices.reference import REFERENCE_FILES, load_reference
 from screening.matching.families import FamilySearch, is_weak, names_parent, relation_text
-from screening.partydata import family_rows
+from screening.service.partydata import family_rows
 from screening.settings import REPO_ROOT
 
 TODAY = date(2026, 12, 1)

@@ -18,7 +18,7 @@ from screening.matching.parties import (
     build_party_table,
     group_parties,
 )
-from screening.partydata import family_rows
+from screening.service.partydata import family_rows
 from screening.settings import REPO_ROOT
 from screening.sources.base import Record
 

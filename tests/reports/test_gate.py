@@ -19,9 +19,9 @@ from screening.gate.findings import (
     gate_outcome,
     rules_of,
 )
+from screening.gate.waivers import Waiver
 from screening.schemas.gate import GateInfo
 from screening.schemas.reports import OrderItem
-from screening.waivers import Waiver
 from tests.reports.support import (
     ACME,
     BIS,

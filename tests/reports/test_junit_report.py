@@ -8,8 +8,8 @@ from datetime import date
 from typing import Any
 
 from screening.gate.findings import build_gate
+from screening.gate.waivers import Waiver
 from screening.reports import junit
-from screening.waivers import Waiver
 from tests.reports.support import ACME, inventory_report, po_report, typed, without_errors
 
 TODAY = date(2026, 9, 1)

@@ -8,8 +8,8 @@ from datetime import date
 from typing import Any
 
 from screening.gate.findings import GateResult, build_gate
+from screening.gate.waivers import Waiver
 from screening.reports import markdown, text
-from screening.waivers import Waiver
 from tests.reports.support import ACME, EXIT_CODES, po_report, typed, without_errors
 
 TODAY = date(2026, 9, 1)

@@ -16,9 +16,9 @@ import pytest
 
 from screening.gate.findings import GateResult, build_gate
 from screening.gate.rules import RULE_IDS, rule_text
+from screening.gate.waivers import Waiver
 from screening.reports import sarif
 from screening.scoring import explain
-from screening.waivers import Waiver
 from tests.reports.support import EXIT_CODES, po_report, typed, without_errors
 
 SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "sarif-schema-2.1.0.json"

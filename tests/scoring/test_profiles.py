@@ -183,6 +183,7 @@ def test_caps_for_no_and_weak_maker_links() -> None:
     loud = Profile(
         id="test-loud",
         title="exposure counts for everything",
+        required_sources=(),
         weights={"possible-relabel": 100, "internet-exposed": 100},
         list_tiers={},
         other_lists="high",

@@ -7,12 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictFloat, StrictInt
+from starlette.concurrency import run_in_threadpool
 
-from ... import namescreen, screenfile
-from ...errors import InputError
 from ...schemas.screening import BatchRow, ScreenResult
-from ..deps import SessionDep, SettingsDep
+from ..deps import ScreeningDep, SettingsDep
 from ..uploads import read_limited
 
 router = APIRouter(prefix="/v1", tags=["screening"])
@@ -21,31 +20,30 @@ BATCH_ROW_SCHEMA = BatchRow.model_json_schema()
 
 class ScreenRequest(BaseModel):
     name: str = Field(min_length=1, max_length=1000)
-    kind: str | None = None
+    kind: str | None = Field(default=None, max_length=32)
     country: str | None = Field(default=None, max_length=64)
     identifiers: list[str] | None = Field(default=None, max_length=50)
-    sources: list[str] | None = None
-    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
-    limit: int = Field(default=10, ge=1, le=1000)
+    sources: list[str] | None = Field(default=None, max_length=100)
+    # Strict: `false` or `"0.8"` is not a threshold (JSON true/false would pass as 1.0/0.0).
+    threshold: StrictFloat | StrictInt | None = Field(default=None, ge=0.0, le=1.0)
+    limit: StrictInt = Field(default=10, ge=1, le=1000)
 
 
 @router.post("/screen", response_model=ScreenResult)
-def screen(req: ScreenRequest, session: SessionDep, settings: SettingsDep) -> ScreenResult:
+def screen(req: ScreenRequest, svc: ScreeningDep) -> ScreenResult:
     """Screen one vendor or maker name against every active list (or `sources`). `parties`
     groups the listings of one party (list, entity id, listing date, programmes) and says how
     the name relates to it: `listed`, or a corporate-family relation (`subsidiary of ...`) with
     the family-table row, its source and confidence. `matches` lists each matching listing with
     its score, snapshot version and per-feature explanation; an exact identifier match (ISIN,
     USCC, LEI, registration number) scores 1.0."""
-    return namescreen.screen_name(
-        session,
-        settings,
+    return svc.screen_name(
         req.name,
         kind=req.kind,
         country=req.country,
         identifiers=req.identifiers,
         sources=req.sources,
-        threshold=req.threshold,
+        threshold=None if req.threshold is None else float(req.threshold),
         limit=req.limit,
     )
 
@@ -75,7 +73,7 @@ def screen(req: ScreenRequest, session: SessionDep, settings: SettingsDep) -> Sc
 )
 async def screen_batch(
     request: Request,
-    session: SessionDep,
+    svc: ScreeningDep,
     settings: SettingsDep,
     format: Annotated[
         str, Query(pattern="^(csv|ndjson|json)$", description="Response format")
@@ -92,33 +90,23 @@ async def screen_batch(
     SCREENING_MAX_UPLOAD_BYTES."""
     data = await read_limited(request, settings.max_upload_bytes)
     source_list = [s for s in (sources or "").split(",") if s] or None
-    ctype = request.headers.get("content-type", "")
-    if "csv" in ctype:
-        header, rows = screenfile.read_name_csv(data, "upload")
-    else:
-        try:
-            items = json.loads(data)
-        except ValueError as exc:
-            raise InputError(f"body: not JSON ({exc}); send a JSON array or text/csv") from exc
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise InputError("body: expected a JSON array of objects with a 'name'")
-        header = ["name", "kind", "country"]
-        rows = iter([{k: "" if i.get(k) is None else str(i.get(k)) for k in header} for i in items])
-    ctx = namescreen.screen_context(session, settings)
-    if source_list:
-        unknown = sorted(set(source_list) - set(ctx.versions))
-        if unknown:
-            raise InputError(f"sources: no data for {', '.join(unknown)[:200]}")
-    results = screenfile.screen_rows(ctx, rows, kind=kind, threshold=threshold, sources=source_list)
-    columns = header + list(screenfile.OUT_COLUMNS)
+    as_csv = "csv" in request.headers.get("content-type", "")
+
+    def prepare() -> tuple[Any, Any]:
+        table = svc.read_names(data, "body", as_csv=as_csv)
+        return table, svc.screen_names(table, kind=kind, threshold=threshold, sources=source_list)
+
+    # Reading and the first checks off the event loop; the rows are screened as they stream.
+    table, results = await run_in_threadpool(prepare)
     if format == "json":
-        return JSONResponse([_typed(r) for r in results])
+        typed = await run_in_threadpool(lambda: [_typed(r) for r in results])
+        return JSONResponse(typed)
     if format == "ndjson":
         return StreamingResponse(
             (json.dumps(_typed(r), ensure_ascii=False) + "\n" for r in results),
             media_type="application/x-ndjson",
         )
-    return StreamingResponse(screenfile.csv_lines(results, columns), media_type="text/csv")
+    return StreamingResponse(svc.names_csv(table, results), media_type="text/csv")
 
 
 def _typed(row: dict[str, Any]) -> dict[str, Any]:

@@ -13,31 +13,28 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from .errors import InputError
-from .matching.algorithm import default_threshold
-from .matching.families import FamilySearch
-from .matching.index import FORMAT, Index, IndexEntry
-from .matching.matcher import Matcher, compare
-from .matching.parties import Found, PartyTable, group_parties
-from .models import Snapshot, SourceRow
+from ..errors import InputError
+from ..matching.algorithm import default_threshold
+from ..matching.families import FamilySearch
+from ..matching.index import FORMAT, Index, IndexEntry
+from ..matching.matcher import Matcher, compare
+from ..matching.parties import Found, PartyTable, group_parties
+from ..schemas.screening import CompareResult, Query, ScreenResult
+from ..settings import Settings
+from ..store import ENTITY_TABLE, NAME_TABLE
+from .active import CACHE, active_view
 from .partydata import family_rows, no_gc, party_table, reference_tables
 from .partyview import feature_models, match_model, party_model
-from .schemas.screening import CompareResult, Query, ScreenResult
-from .settings import Settings
-from .store import ENTITY_TABLE, NAME_TABLE
 
 KINDS = ("organization", "person", "vessel", "aircraft")
-_lock = threading.Lock()
-_cache: dict[str, ScreenContext] = {}
 
 
 @dataclass(frozen=True)
@@ -60,14 +57,11 @@ class ActiveSet:
 
 
 def active_set(session: Session) -> ActiveSet:
-    rows = session.exec(
-        select(SourceRow.id, SourceRow.name, Snapshot.id, Snapshot.version)
-        .join(Snapshot, Snapshot.id == SourceRow.active_snapshot_id)  # type: ignore[arg-type]
-        .where(SourceRow.record_type == "party")
-    ).all()
+    """The party lists of the service's one view of the active snapshots."""
+    party = active_view(session).of_type("party")
     return ActiveSet(
-        {sid: (snap, ver or "") for sid, _, snap, ver in rows if snap is not None},
-        {sid: label for sid, label, _, _ in rows},
+        {a.source: (a.snapshot_id, a.version) for a in party},
+        {a.source: a.name for a in party},
     )
 
 
@@ -129,24 +123,20 @@ def _index(session: Session, settings: Settings, active: ActiveSet) -> Index:
 def screen_context(session: Session, settings: Settings) -> ScreenContext:
     """The matcher, party table and family search for the active snapshots (cached)."""
     active = active_set(session)
-    key = active.key
-    with _lock:
-        hit = _cache.get(key)
-        if hit:
-            return hit
-        reference, digest = reference_tables(settings)
-        rows = family_rows(reference)
-        ctx = ScreenContext(
-            matcher=Matcher(_index(session, settings, active)),
-            versions=active.versions,
-            labels=active.labels,
-            table=party_table(session, settings, active, reference, digest),
-            families=FamilySearch(rows),
-            parent_short={r.family: r.name for r in rows if r.relation == "parent" and r.family},
-        )
-        _cache.clear()
-        _cache[key] = ctx
-        return ctx
+    return CACHE.get("names", active.key, lambda: _build_context(session, settings, active))
+
+
+def _build_context(session: Session, settings: Settings, active: ActiveSet) -> ScreenContext:
+    reference, digest = reference_tables(settings)
+    rows = family_rows(reference)
+    return ScreenContext(
+        matcher=Matcher(_index(session, settings, active)),
+        versions=active.versions,
+        labels=active.labels,
+        table=party_table(session, settings, active, reference, digest),
+        families=FamilySearch(rows),
+        parent_short={r.family: r.name for r in rows if r.relation == "parent" and r.family},
+    )
 
 
 def get_matcher(session: Session, settings: Settings) -> tuple[Matcher, dict[str, str]]:

@@ -50,10 +50,10 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
-from .inventories.limits import BoundedComposer, excerpt
-from .matching.normalize import normalize_name
-from .reports.rules import RULE_IDS
+from ..errors import InputError
+from ..inventories.limits import BoundedComposer, excerpt
+from ..matching.normalize import normalize_name
+from .rules import RULE_IDS
 
 MATCH_KEYS = ("entity_id", "vendor", "part_number", "file", "row", "rule")
 WAIVER_KEYS = ("match", "reason", "approver", "expires")

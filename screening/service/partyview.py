@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-from .matching.algorithm import FeatureResult
-from .matching.matcher import Match as EngineMatch
-from .matching.parties import PartyHit, PartyTable
-from .schemas.screening import FamilyLink, Feature, Listing, Match, Party
+from ..matching.algorithm import FeatureResult
+from ..matching.matcher import Match as EngineMatch
+from ..matching.parties import PartyHit, PartyTable
+from ..schemas.screening import FamilyLink, Feature, Listing, Match, Party
 
 
 def feature_models(features: Iterable[FeatureResult]) -> list[Feature]:

@@ -1,4 +1,4 @@
-"""`screening screen` and `screening compare`: thin over `namescreen`."""
+"""`screening screen` and `screening compare`: thin over the service's name screening."""
 
 from __future__ import annotations
 
@@ -10,21 +10,18 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import Progress
-from sqlmodel import Session
 
-from . import namescreen
-from .cli import EXIT_INPUT, _print_json, _session, app, err
-from .errors import InputError, ScreeningError
-from .schemas.screening import ScreenResult
-from .settings import Settings
+from ..errors import InputError, ScreeningError
+from ..schemas.screening import ScreenResult
+from ..service import Screening
+from ._common import err, fail, output_to, print_json, service, usage
 
 
-def _fail(exc: ScreeningError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc.detail}", highlight=False)
-    return typer.Exit(EXIT_INPUT)
+def register(app: typer.Typer) -> None:
+    app.command()(screen)
+    app.command()(compare)
 
 
-@app.command()
 def screen(
     name: Annotated[str | None, typer.Argument(help="The vendor or maker name to screen.")] = None,
     kind: Annotated[
@@ -57,76 +54,53 @@ def screen(
     relates to it: listed itself, or through its corporate family (a subsidiary, brand...)."""
     source_list = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
     if (name is None) == (file is None):
-        err.print("[red]error:[/red] give a NAME or --file IN (one of them)", highlight=False)
-        raise typer.Exit(EXIT_INPUT)
-    with _session() as (session, settings):
+        usage("give a NAME or --file IN (one of them)")
+    with service() as svc:
         try:
             if file is None:
                 assert name is not None
-                result = namescreen.screen_name(
-                    session,
-                    settings,
-                    name,
-                    kind=kind,
-                    country=country,
-                    sources=source_list,
-                    threshold=threshold,
+                result = svc.screen_name(
+                    name, kind=kind, country=country, sources=source_list, threshold=threshold
                 )
             else:
-                _screen_file(session, settings, file, output, kind, threshold, source_list)
+                _screen_file(svc, file, output, kind, threshold, source_list)
                 return
         except ScreeningError as exc:
-            raise _fail(exc) from exc
+            fail(exc)
     if as_json:
-        _print_json(result.model_dump(mode="json"))
+        print_json(result.model_dump(mode="json"))
         return
     _print_parties(result, name or "", explain)
 
 
 def _screen_file(
-    session: Session,
-    settings: Settings,
+    svc: Screening,
     file: Path,
     output: Path | None,
     kind: str | None,
     threshold: float | None,
     sources: list[str] | None,
 ) -> None:
-    from . import screenfile
-
     if not file.is_file():
         raise InputError(f"{file}: no such file")
-    if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise InputError(f"--threshold: {threshold} is not in [0, 1]")
     data = file.read_bytes()
-    header, rows = screenfile.read_name_csv(data, str(file))
-    ctx = namescreen.screen_context(session, settings)
-    if sources:
-        unknown = sorted(set(sources) - set(ctx.versions))
-        if unknown:
-            raise InputError(f"--sources: no data for {', '.join(unknown)}")
+    table = svc.read_names(data, str(file), as_csv=True)
     total = max(0, data.count(b"\n") - 1)
     del data
     # Large files use every core: the index is shared with forked workers.
     workers = (os.cpu_count() or 1) if total > 2000 else 1
-    stream = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
-    try:
-        with Progress(console=err, transient=True) as bar:
-            task = bar.add_task("screening", total=total or None)
-            results = screenfile.screen_rows(
-                ctx,
-                rows,
-                kind=kind,
-                threshold=threshold,
-                sources=sources,
-                workers=workers,
-                progress=lambda n: bar.advance(task, n),
-            )
-            for text in screenfile.csv_lines(results, header + list(screenfile.OUT_COLUMNS)):
-                stream.write(text)
-    finally:
-        if output:
-            stream.close()
+    with output_to(output) as stream, Progress(console=err, transient=True) as bar:
+        task = bar.add_task("screening", total=total or None)
+        results = svc.screen_names(
+            table,
+            kind=kind,
+            threshold=threshold,
+            sources=sources,
+            workers=workers,
+            progress=lambda n: bar.advance(task, n),
+        )
+        for text in svc.names_csv(table, results):
+            stream.write(text)
 
 
 def _print_parties(result: ScreenResult, name: str, explain: bool) -> None:
@@ -157,7 +131,6 @@ def _print_parties(result: ScreenResult, name: str, explain: bool) -> None:
             )
 
 
-@app.command()
 def compare(
     name1: Annotated[str | None, typer.Argument(help="The screened name.")] = None,
     name2: Annotated[str | None, typer.Argument(help="The listed name.")] = None,
@@ -175,19 +148,18 @@ def compare(
         if pairs is not None:
             if not pairs.is_file():
                 raise InputError(f"{pairs}: no such file")
-            from .screenfile import csv_lines
-
-            rows = namescreen.compare_pairs(pairs.read_bytes(), str(pairs))
-            for text in csv_lines(rows, ["name1", "name2", "kind", "score", "match"]):
-                sys.stdout.write(text)
+            with service() as svc:
+                for text in svc.compare_pairs_csv(pairs.read_bytes(), str(pairs)):
+                    sys.stdout.write(text)
             return
         if name1 is None or name2 is None:
             raise InputError("give NAME1 and NAME2, or --pairs FILE")
-        result = namescreen.compare_names(name1, name2, kind)
+        with service() as svc:
+            result = svc.compare(name1, name2, kind)
     except ScreeningError as exc:
-        raise _fail(exc) from exc
+        fail(exc)
     if as_json:
-        _print_json(result.model_dump(mode="json"))
+        print_json(result.model_dump(mode="json"))
         return
     Console().print(result.explanation, highlight=False, markup=False)
     Console().print(

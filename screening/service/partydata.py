@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
-from .devices.reference import REFERENCE_FILES, Reference, load_reference
-from .errors import NotFoundError
-from .matching.families import FamilyRow
-from .matching.parties import FORMAT as PARTY_FORMAT
-from .matching.parties import ListingFacts, PartyTable, build_party_table
-from .settings import Settings
-from .store import ENTITY_TABLE, NAME_TABLE
+from ..devices.reference import REFERENCE_FILES, Reference, load_reference
+from ..errors import NotFoundError
+from ..matching.families import FamilyRow
+from ..matching.parties import FORMAT as PARTY_FORMAT
+from ..matching.parties import ListingFacts, PartyTable, build_party_table
+from ..settings import Settings
+from ..store import ENTITY_TABLE, NAME_TABLE
 
 if TYPE_CHECKING:
-    from .namescreen import ActiveSet
+    from .names import ActiveSet
 
 
 @contextmanager

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .errors import InputError
-from .matching.algorithm import default_threshold
-from .matching.normalize import normalize_name
-from .matching.parties import Found, PartyHit, group_parties
-from .namescreen import KINDS, ScreenContext, check_kind, decode_csv, family_search_applies
-from .reports.csv import neutralise
+from ..errors import InputError
+from ..matching.algorithm import default_threshold
+from ..matching.normalize import normalize_name
+from ..matching.parties import Found, PartyHit, group_parties
+from ..reports.csv import neutralise
+from .names import KINDS, ScreenContext, check_kind, decode_csv, family_search_applies
 
 OUT_COLUMNS = (
     "match",

@@ -10,7 +10,6 @@ new one is stored. Reports stored before 0003 keep their JSON `report` and read 
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 import uuid
@@ -23,12 +22,11 @@ from sqlalchemy import BigInteger, LargeBinary, String, column, delete, func, se
 from sqlalchemy import table as sa_table
 from sqlmodel import Session
 
-from . import devicerisk
-from .errors import InputError, NotFoundError
-from .inventories import Kind, check_size, read_rows
-from .models import StoredReport
-from .settings import Settings
-from .snapshots import now_utc
+from ..errors import InputError, NotFoundError
+from ..models import StoredReport
+from ..schemas.reports import InventoryReport, OrderReport, Report
+from ..settings import Settings
+from ..snapshots import now_utc
 
 # The columns migration 0003 added, read and written here with SQLAlchemy Core (the model in
 # models.py does not declare them).
@@ -44,32 +42,6 @@ _GZIP = 31  # zlib wbits for the gzip container: the body can be read with any g
 
 class ReportTooLarge(InputError):
     """A report over the size limits for stored reports; nothing is stored."""
-
-
-def score_upload(
-    session: Session,
-    settings: Settings,
-    data: bytes,
-    filename: str,
-    profile: str,
-    kind: Kind,
-    *,
-    store: bool,
-) -> dict[str, Any]:
-    """Score an uploaded inventory or order. The whole file is read and scored before anything
-    is stored, so a rejected upload leaves nothing behind."""
-    devicerisk.check_profile(profile)
-    check_size(len(data), settings.max_upload_bytes, filename)
-    if not data.strip():
-        raise InputError(f"{filename}: the upload is empty")
-    ctx = devicerisk.risk_context(session, settings)
-    rows = read_rows(io.BytesIO(data), filename, kind=kind, max_rows=settings.max_upload_rows)
-    report = devicerisk.build_report(ctx, rows, profile, kind)
-    report["file"] = filename
-    if store:
-        rid = store_report(session, settings, report, filename, profile, kind)
-        report = {"id": rid, **report}
-    return report
 
 
 def _dumps(value: Any) -> str:
@@ -120,17 +92,12 @@ def compress_report(report: dict[str, Any], limit: int, filename: str) -> bytes:
     return b"".join(out)
 
 
-def store_report(
-    session: Session,
-    settings: Settings,
-    report: dict[str, Any],
-    filename: str,
-    profile: str,
-    kind: Kind,
-) -> str:
-    """Store `report` compressed and return its id, after applying retention; refused (and
-    nothing stored) when over the per-report or total limit."""
-    body = compress_report(report, settings.max_report_bytes, filename)
+def store_report(session: Session, settings: Settings, report: Report) -> tuple[str, datetime]:
+    """Store `report` compressed and return its id and time, after applying retention; refused
+    (and nothing stored) when over the per-report or total limit."""
+    filename, profile, kind = report.file or "upload", report.profile, report.kind
+    data = report.model_dump(mode="json", exclude={"id", "created_at"})
+    body = compress_report(data, settings.max_report_bytes, filename)
     now = now_utc()
     apply_retention(session, settings, now)
     used = session.execute(select(func.coalesce(func.sum(REPORTS.c.size_bytes), 0))).scalar_one()
@@ -149,7 +116,7 @@ def store_report(
             filename=filename[:1000],
             profile=profile,
             created_at=now,
-            snapshots=report.get("snapshots", {}),
+            snapshots=report.snapshots,
             report={},
         )
     )
@@ -158,7 +125,7 @@ def store_report(
         REPORTS.update().where(REPORTS.c.id == rid).values(body=body, size_bytes=len(body))
     )
     session.commit()
-    return rid
+    return rid, now
 
 
 def apply_retention(session: Session, settings: Settings, now: datetime | None = None) -> int:
@@ -173,17 +140,18 @@ def apply_retention(session: Session, settings: Settings, now: datetime | None =
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def get_report(session: Session, report_id: str) -> StoredReport:
-    """A stored report with its `report` filled in (decompressed); detached from the session,
-    so changing it changes nothing stored."""
+def get_report(session: Session, report_id: str) -> Report:
+    """A stored report, decompressed and typed, with its id and when it was stored."""
     row = session.get(StoredReport, report_id)
     if row is None:
         raise NotFoundError(f"no stored inventory {report_id[:80]!r}")
     body = session.execute(select(REPORTS.c.body).where(REPORTS.c.id == report_id)).scalar()
-    session.expunge(row)
-    if body is not None:
-        row.report = json.loads(zlib.decompress(body, _GZIP))
-    return row
+    data: dict[str, Any] = json.loads(zlib.decompress(body, _GZIP)) if body else dict(row.report)
+    # Reports stored before they carried their kind: the row knows it.
+    data.setdefault("kind", row.kind)
+    data.update(id=row.id, created_at=row.created_at.isoformat())
+    model = InventoryReport if data["kind"] == "inventory" else OrderReport
+    return model.model_validate(data)
 
 
 def delete_report(session: Session, report_id: str) -> None:
