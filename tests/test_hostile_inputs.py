@@ -443,3 +443,26 @@ def test_generated_damaged_xlsx(flips: list[tuple[int, int]]) -> None:
     for at, value in flips:
         data[at % len(data)] = value
     read_or_refuse(bytes(data), "g.xlsx")
+
+
+def _wide(name: str, width: int) -> bytes:
+    header = ["Make", "Model"] + [f"c{i}" for i in range(width - 2)]
+    row = ["Axis", "P3245-V"] + ["x"] * (width - 2)
+    if name.endswith(".csv"):
+        return (",".join(header) + "\n" + ",".join(row) + "\n").encode()
+    if name.endswith(".json"):
+        return json.dumps([dict(zip(header, row, strict=True))]).encode()
+    wb = openpyxl.Workbook()
+    wb.active.append(header)
+    wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name", ["w.csv", "w.json", "w.xlsx"])
+def test_header_wider_than_the_column_limit_is_refused(name: str) -> None:
+    rows = read(_wide(name, limits.MAX_COLUMNS), name)
+    assert len(rows) == 1 and isinstance(rows[0], DeviceRow)
+    with pytest.raises(InputError, match=r"w\.\w+: .*501 columns, over the limit of 500"):
+        read(_wide(name, limits.MAX_COLUMNS + 1), name)
