@@ -67,7 +67,7 @@ def token_pair_similarity(
     beyond that (0.85 `across` scripts, where transliteration loses vowels, from two consonants;
     0.75 within one script, from three, when the spellings also look alike: Jaro-Winkler 0.75 or
     more); "transliteration": 0.9 across scripts when "kh" read as "h" makes the words equal
-    (Дахуа/Dahua), else 0.8 for the same loose sound key across scripts or, for persons,
+    (Дахуа/Dahua), else the same loose sound key: 0.85 across scripts, 0.8 for persons
     between German, Slavic and Baltic spellings (Хиквижн/Hikvision, Tschernow/Chernov); for
     persons "nickname" (0.9, Ben/Benjamin), "particle" (0.95, ben/bin), "romanisation" (0.8,
     Hsi/Xi, Chang/Zhang) and "initial" (0.7, a single letter and a word it starts)."""
@@ -116,7 +116,7 @@ def token_pair_similarity(
     ):
         return SOUND_ALIKE, "sound"
     if (across or person) and _loose_agree(a, b):
-        return ROMANISATION, "transliteration"
+        return (SOUND_ALIKE_ACROSS if across else ROMANISATION), "transliteration"
     return 0.0, ""
 
 
