@@ -61,9 +61,9 @@ def token_pair_similarity(
     """Similarity of two tokens and how they agree: "same" 1.0; "typo": a graded similarity over
     insertions, deletions, substitutions or transpositions (a swap of two neighbours counts half,
     a changed first letter half more), 1 - edits x (1 / length + 0.05 up to 7 letters), down to
-    0.5, tolerating 1
-    edit from 4 letters, 2 from 6, 3 from 9 (0.92 when the edits keep the first letter and the
-    consonants, as between transliterations: Khaled/Khalid); "sound": the same phonetic key
+    0.5, tolerating 1 edit from 4 letters, 2 from 6, 3 from 9 (0.92 when the edits keep the first
+    letter and the consonants, as between transliterations: Khaled/Khalid); "sound": the same
+    phonetic key
     beyond that (0.85 `across` scripts, where transliteration loses vowels, from two consonants;
     0.75 within one script, from three, when the spellings also look alike: Jaro-Winkler 0.75 or
     more); "transliteration": 0.9 across scripts when "kh" read as "h" makes the words equal

@@ -48,14 +48,16 @@ def nickname(a: str, b: str) -> bool:
 
 
 # Wade-Giles (and older postal) initials -> Hanyu Pinyin, aspiration marks already dropped.
-_ROMAN_INITIALS = (("hs", "x"), ("sh", "x"), ("tz", "z"), ("ts", "z"), ("ch", "zh"), ("j", "r"))
+# Korean McCune-Reischauer "Ch" is Revised Romanization "J" (Chang/Jang, Cho/Jo), as Wade-Giles
+# "Ch" is Pinyin "Zh" or "J".
+_ROMAN_INITIALS = (("hs", "x"), ("sh", "x"), ("tz", "z"), ("ts", "z"), ("ch", "j"), ("zh", "j"))
 _ROMAN_FINALS = (("ung", "ong"), ("ieh", "ie"), ("ien", "ian"), ("uei", "ui"), ("ih", "i"))
 
 
 @lru_cache(maxsize=16384)
 def syllable_key(word: str) -> str:
     """A short (Chinese) name part in one romanisation: Wade-Giles "Hsi" and Pinyin "Xi" (and
-    "Shi" as often written for both), "Chang" and "Zhang", "Tsai" and "Zai" agree."""
+    "Shi" as often written for both), "Chang", "Zhang" and "Jang", "Tsai" and "Zai" agree."""
     for old, new in _ROMAN_INITIALS:
         if word.startswith(old):
             word = new + word[len(old) :]

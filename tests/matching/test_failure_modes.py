@@ -88,6 +88,11 @@ def test_arabic_abd_al_and_allah_names_find_their_latin_forms() -> None:
         assert _score(arabic, latin, "person") >= default_threshold("person"), arabic
 
 
+def test_korean_romanisations_agree() -> None:
+    """An SDN person and the alias OFAC gives in the other romanisation (Ch/J)."""
+    assert _score("JANG, Myong-Jin", "CHANG, Myong-Chin", "person") >= default_threshold("person")
+
+
 def test_an_ordinal_written_out_or_in_digits_agrees() -> None:
     """CSL 2022: "China Aerospace Science and Industry Corporation Second Academy"."""
     listed = "China Aerospace Science and Industry Corporation Second Academy"
