@@ -21,6 +21,8 @@ import pytest
 from screening.errors import InputError
 from screening.inventories import DeviceRow, RowError, limits, read_rows
 
+from .conftest import Database
+
 FIX = Path(__file__).parent / "fixtures" / "inventories"
 
 
@@ -206,15 +208,25 @@ def test_brackets_inside_strings_do_not_count_as_depth() -> None:
     assert len(after) == len(before)
 
 
-def test_deep_json_check_exits_2(cli: None, tmp_path: Path) -> None:
-    """`screening check deep.json` printed a traceback and exited 1 (the findings code)."""
+def test_deep_json_check_exits_2(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`screening check deep.json` printed a traceback and exited 1 (the findings code). An
+    unreadable file exits 2 before any list check (exit 3), so no list needs loading here."""
     from typer.testing import CliRunner
 
     from screening.cli import app
+    from screening.settings import get_settings
 
+    monkeypatch.setenv("SCREENING_DATABASE_URL", db.url)
+    monkeypatch.setenv("SCREENING_STATE_DIR", str(tmp_path))
+    get_settings.cache_clear()
     deep = tmp_path / "deep.json"
     deep.write_bytes(b"[" * 100_000 + b"]" * 100_000)
-    res = CliRunner().invoke(app, ["check", str(deep), "--profile", "us-federal"])
+    try:
+        res = CliRunner().invoke(app, ["check", str(deep), "--profile", "us-federal"])
+    finally:
+        get_settings.cache_clear()
     assert res.exit_code == 2, res.output
     assert "nested more than 64 levels" in res.stderr
     assert "Traceback" not in res.output
