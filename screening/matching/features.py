@@ -107,17 +107,13 @@ def different_part(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[flo
 
 
 def extra_country(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:
-    """One name adds a country the other does not name, while the other names no place of its
-    own: often a national branch or subsidiary ("Huawei Technologies Canada", "Mellat Bank
-    Armenia")."""
+    """One name adds a country, while the other names no place at all: often a national branch
+    or subsidiary ("Huawei Technologies Canada", "Mellat Bank Armenia")."""
     if not al.pairs:
         return 0.0, ""
-    for name, other, unpaired, other_unpaired in (
-        (q, c, al.unmatched_query, al.unmatched_candidate),
-        (c, q, al.unmatched_candidate, al.unmatched_query),
-    ):
+    for name, other, unpaired in ((q, c, al.unmatched_query), (c, q, al.unmatched_candidate)):
         added = [i for i in unpaired if name.tokens[i].text in COUNTRIES]
-        if added and not any(other.tokens[j].category == "place" for j in other_unpaired):
+        if added and not any(t.category == "place" for t in other.tokens):
             return 1.0, _words(name.tokens, added)
     return 0.0, ""
 
