@@ -1,10 +1,12 @@
 """Spelling variants of one name part that no edit distance sees: nicknames (Ben/Benjamin,
-Ted/Theodore), Chinese romanisations (Wade-Giles Hsi / Pinyin Xi), and the loose sound key that
+Ted/Theodore), Ukrainian and Russian forms of one given name (Volodymyr/Vladimir), Chinese
+romanisations (Wade-Giles Hsi / Pinyin Xi), and the loose sound key that
 ties a transliteration from another script to the Latin spelling it renders (Cyrillic "Хиквижн",
 written "khikvizhn", to "Hikvision"; the German "Tschernow" and Latvian "Černovs" to "Chernov").
 
 Provenance: the nickname table was compiled by hand for this project from common English,
-Russian and Arabic diminutives (no third-party list copied); the romanisation rules follow the
+Russian and Arabic diminutives and the standard Ukrainian, Belarusian and Russian forms of
+common given names (no third-party list copied); the romanisation rules follow the
 published Wade-Giles and Hanyu Pinyin initials tables.
 """
 
@@ -33,6 +35,17 @@ ken: kenneth | abe: abraham | liz: elizabeth | beth: elizabeth | kate: katherine
 kathy: katherine, catherine | sue: susan | peggy: margaret | maggie: margaret | meg: margaret
 jenny: jennifer | becky: rebecca | abdo: abdul, abdullah | hamoud: mohammed, muhammad
 mohd: mohammed, muhammad | muhd: muhammad | mohd: mohamed
+"""
+# The same given name in Ukrainian or Belarusian and in Russian transliteration.
+_NICKNAMES += """
+volodymyr: vladimir | uladzimir: vladimir | mykola: nikolai, nikolay | mikalai: nikolai, nikolay
+oleksiy: aleksey, alexei, aleksei | oleksii: aleksey, alexei, aleksei | aliaksei: aleksey, alexei
+oleksandr: aleksandr, alexander | aliaksandr: aleksandr, alexander | serhiy: sergey, sergei
+serhii: sergey, sergei | siarhei: sergey, sergei | andriy: andrey, andrei | andrii: andrey, andrei
+yuriy: yuri, yury | yurii: yuri, yury | dmytro: dmitry, dmitri | petro: pyotr, petr | pavlo: pavel
+mykhailo: mikhail | mikhail: mikhailo | hryhoriy: grigory, grigoriy | yevhen: evgeny, yevgeny
+vasyl: vasily, vasiliy | anatoliy: anatoly | anatolii: anatoly | viktor: victor | ihor: igor
+oleh: oleg | valeriy: valery | vitaliy: vitaly | vitalii: vitaly | kostiantyn: konstantin
 """
 NICKNAMES: Mapping[str, frozenset[str]] = {
     nick.strip(): frozenset(n.strip() for n in full.split(","))
