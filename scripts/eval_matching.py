@@ -533,6 +533,23 @@ def mode_rows(scored: list[tuple[Pair, float]], ref: dict[Pair, float] | None) -
         print(line)
 
 
+def best_thresholds(
+    title: str, scored: list[tuple[Pair, float]], ref: dict[Pair, float] | None
+) -> None:
+    """The F1 each scorer would reach at its best threshold, chosen with hindsight."""
+    print(f"\n{title}")
+    for kind in KINDS:
+        sub = [(p, s) for p, s in scored if p.kind == kind]
+        if not sub:
+            continue
+        cells = []
+        for who, pairs in (("ours", sub), ("ref", [(p, ref[p]) for p, _ in sub] if ref else [])):
+            if pairs:
+                f1, t = max((prf(pairs, t / 100)[2], t / 100) for t in range(30, 100))
+                cells.append(f"{who} {f1:.3f} at {t:.2f}")
+        print(f"{kind:<13}" + "   ".join(cells))
+
+
 def sweep(scored: list[tuple[Pair, float]]) -> None:
     print("\nthreshold sweep (development part): P/R/F1 per kind")
     for step in range(60, 100, 2):
@@ -601,6 +618,7 @@ def main() -> int:
         ),
     }
     mode_rows(scored, ref)
+    best_thresholds("best threshold with hindsight, held-out part (F1 at threshold)", held, ref)
     if args.sweep:
         sweep(dev)
     seeds()

@@ -44,7 +44,7 @@ from .variants import loose_key
 
 __all__ = ["FORMAT", "Entity", "Index", "IndexEntry", "entries_from_record"]
 
-FORMAT = 8  # 8: science = research; 7: surfaces; 6: common name parts; 5: Arabic vowels...
+FORMAT = 9  # 9: codes with digits are numbers; 8: science = research; 7: surfaces...
 _MAGIC = "screening.matching.index"
 _CANDIDATES = 20  # 99% of the true parties found rank in the first 12 (bench_matching lists)
 _FLOOR = 0.4  # candidates scoring under this share of the best one are not worth scoring

@@ -178,6 +178,8 @@ def _word_category(word: str) -> tuple[str, str]:
         return _ROMAN[word], "number"
     if len(word) == 1:
         return word, "letter"
+    if any(ch.isdigit() for ch in word):
+        return word, "number"  # a code ("F91", "MIG29"): it must agree like a number
     return word, "core"
 
 
