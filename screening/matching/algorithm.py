@@ -67,7 +67,6 @@ class KindConfig:
     different_part: float = 0.0
     thin_match: float = 0.0
     extra_given_name: float = 0.0
-    extra_country: float = 0.0
 
 
 _PARTY_EXTRAS = Extras(query_core=0.8, query_low=0.8, candidate_core=0.5, candidate_low=0.15)
@@ -85,7 +84,6 @@ CONFIGS: dict[str, KindConfig] = {
         different_qualifier=-0.2,
         different_part=-0.1,
         thin_match=-0.15,
-        extra_country=-0.15,
     ),
     "person": KindConfig(
         threshold=0.80,
@@ -199,7 +197,6 @@ def evaluate(
     qualify("different_qualifier", ft.different_qualifier, cfg.different_qualifier, q, c, al)
     qualify("different_part", ft.different_part, cfg.different_part, q, c, al)
     qualify("extra_given_name", ft.extra_given_name, cfg.extra_given_name, q, c, al)
-    qualify("extra_country", ft.extra_country, cfg.extra_country, q, c, al)
     if not by_acronym:
         qualify("thin_match", ft.thin_match, cfg.thin_match, q, c, al)
     if not by_acronym:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 
 from .align import DISTINCTIVE, Alignment
-from .lexicon import COUNTRIES, abbreviates
+from .lexicon import abbreviates
 from .normalize import NameAnalysis, Token
 
 _ALPHA = re.compile(r"^[a-z]+$")
@@ -104,18 +104,6 @@ def different_part(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[flo
     if not left or not right:
         return 0.0, ""
     return 1.0, f"{_words(q.tokens, left)} vs {_words(c.tokens, right)}"
-
-
-def extra_country(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:
-    """One name adds a country, while the other names no place at all: often a national branch
-    or subsidiary ("Huawei Technologies Canada", "Mellat Bank Armenia")."""
-    if not al.pairs:
-        return 0.0, ""
-    for name, other, unpaired in ((q, c, al.unmatched_query), (c, q, al.unmatched_candidate)):
-        added = [i for i in unpaired if name.tokens[i].text in COUNTRIES]
-        if added and not any(t.category == "place" for t in other.tokens):
-            return 1.0, _words(name.tokens, added)
-    return 0.0, ""
 
 
 def extra_given_name(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:

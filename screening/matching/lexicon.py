@@ -130,26 +130,6 @@ def _phrase_table() -> tuple[dict[str, tuple[tuple[str, ...], str]], int]:
 
 
 PHRASES, MAX_PHRASE = _phrase_table()
-# The canonical tokens of countries (not of cities or regions): a country a name adds is often a
-# national branch ("Huawei Technologies Canada"), a city a name starts with its home.
-COUNTRIES = (
-    frozenset(_country_phrases().values())
-    | frozenset(
-        vocab.PLACE_SYNONYMS[p][0].replace(" ", "")
-        for p in (
-            "china",
-            "russia",
-            "iran",
-            "korea",
-            "syria",
-            "iraq",
-            "belarus",
-            "ukraine",
-            "turkey",
-        )
-    )
-    | frozenset({"afghanistan", "myanmar", "uae", "saudi", "uk", "usa"})
-)
 # Typo index of the single recognised words of 7 letters or more: "Indsutries" is still a trade
 # word, "Cmopany" still a legal form (an unrecognised word would count as distinctive).
 _NEAR_MIN = 7
