@@ -105,7 +105,7 @@ def _token_options(
             if not (sound and pa == cp[j]):
                 lb = clen[j]
                 e = qe if qe > cedit[j] else cedit[j]
-                typo = e and -e <= la - lb <= e and (e > 1 or at[0] == bt[0] or at[-1] == bt[-1])
+                typo = e and -e <= la - lb <= e and (at[0] == bt[0] or at[-1] == bt[-1])
                 if not typo and not (
                     (person and ((la <= 5 and lb <= 5) or at in NICKNAMES or bt in NICKNAMES))
                     or (loose and loose[i] and loose[i] == loose_c[j])
@@ -151,6 +151,8 @@ def _joined_options(
     for j, t in enumerate(other_tokens):
         first.setdefault(t.text, j)
         first.setdefault(other_words[j], j)
+    # Joins within typos only reach words of `other` not already paired alone.
+    open_words = {w: j for w, j in first.items() if j not in other_taken}
     lengths = {len(text) for text in first}
     longest = max(lengths) + 4
     sizes = [len(w) for w in words]
@@ -168,7 +170,9 @@ def _joined_options(
                 and size + sizes[k + 1] <= longest
                 and not (both_taken and k + 1 in taken)
             ):
-                out += _joined_three(words, (i, k, k + 1), first, lengths, query_side, cache)
+                out += _joined_three(
+                    words, (i, k, k + 1), first, open_words, lengths, query_side, cache
+                )
             if both_taken or size > longest:
                 continue
             e = max_edits(size)
@@ -182,8 +186,8 @@ def _joined_options(
                     exact = first.get(canon)
                 if exact is not None:
                     hits.append((exact, 1.0))
-                elif text is natural and k == i + 1 and size >= 6:
-                    hits = _fuzzy_join(text, first, e, cache)
+                elif text is natural and k == i + 1 and size >= 6 and open_words:
+                    hits = _fuzzy_join(text, open_words, e, cache)
                 for j, s in hits:
                     pair = ((i, k), (j,)) if query_side else ((j,), (i, k))
                     out.append((s, 2, pair[0], pair[1], "joined"))
@@ -194,6 +198,7 @@ def _joined_three(
     words: tuple[str, ...],
     trio: tuple[int, int, int],
     first: dict[str, int],
+    open_words: dict[str, int],
     lengths: set[int],
     query_side: bool,
     cache: SimCache,
@@ -204,7 +209,7 @@ def _joined_three(
     if not any(abs(n - len(text)) <= e for n in lengths):
         return []
     j = first.get(text)
-    hits = [(j, 1.0)] if j is not None else _fuzzy_join(text, first, e, cache)
+    hits = [(j, 1.0)] if j is not None else _fuzzy_join(text, open_words, e, cache)
     return [
         (s, 3, trio, (j,), "joined") if query_side else (s, 3, (j,), trio, "joined")
         for j, s in hits
@@ -236,7 +241,8 @@ def align(
     options, exact_q, exact_c = _token_options(
         q, c, q.person or c.person, q.latin != c.latin, cache
     )
-    if len(qt) > 1 or len(ct) > 1:
+    # When every token of both names has an identical partner, joins cannot do better.
+    if (len(qt) > 1 or len(ct) > 1) and (len(exact_q) < len(qt) or len(exact_c) < len(ct)):
         qs, cs = q.surfaces or surfaces(qt), c.surfaces or surfaces(ct)
         options += _joined_options(qt, qs, ct, cs, exact_q, exact_c, True, cache)
         options += _joined_options(ct, cs, qt, qs, exact_c, exact_q, False, cache)
