@@ -187,13 +187,8 @@ class SwitchLost(RefreshRejected):
 def switch_active(session: Session, source_id: str, old_id: int | None, new_id: int) -> None:
     """Make `new_id` the active snapshot of `source_id` if `old_id` still is, in the caller's
     transaction. A guarded update: when another writer switched first, SwitchLost."""
-    cond = (
-        SourceRow.active_snapshot_id == old_id
-        if old_id is not None
-        else (
-            SourceRow.active_snapshot_id.is_(None)  # type: ignore[union-attr]
-        )
-    )
+    column = SourceRow.active_snapshot_id
+    cond = column == old_id if old_id is not None else column.is_(None)  # type: ignore[union-attr]
     moved = session.execute(
         update(SourceRow).where(SourceRow.id == source_id, cond).values(active_snapshot_id=new_id)  # type: ignore[arg-type]
     )

@@ -285,3 +285,27 @@ def test_processes_starting_at_once_on_a_new_database_all_migrate_it(
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
+
+
+def test_switch_is_guarded_by_the_snapshot_it_replaces(db: Database, tmp_path: Path) -> None:
+    """A writer that read a stale active snapshot cannot switch: nothing changes."""
+    from screening.snapshots import SwitchLost, switch_active
+
+    settings = make_settings(db.url, tmp_path)
+    may = Obtained({"covered_list.html": (FCC / TABLES[0]).read_bytes()}, "bundled")
+    aug = Obtained({"covered_list.html": (FCC / TABLES[1]).read_bytes()}, "bundled")
+    with db.session() as s:
+        first = ingest(s, FCC_SPEC, may, settings)
+        second = ingest(s, FCC_SPEC, aug, settings)
+        snaps = assert_one_active_and_a_linear_chain(s, "us_fcc_covered")
+        stale, current = snaps[0].id, snaps[1].id
+        assert stale is not None and current is not None
+        with pytest.raises(SwitchLost, match="another refresh switched"):
+            switch_active(s, "us_fcc_covered", stale, stale)
+        s.rollback()
+        with pytest.raises(SwitchLost):
+            switch_active(s, "us_fcc_covered", None, stale)
+        s.rollback()
+    with db.session() as s:
+        snaps = assert_one_active_and_a_linear_chain(s, "us_fcc_covered")
+        assert [x.version for x in snaps] == [first.version, second.version]

@@ -21,6 +21,8 @@ import pytest
 from screening.errors import InputError
 from screening.inventories import DeviceRow, RowError, limits, read_rows
 
+from .conftest import Database
+
 FIX = Path(__file__).parent / "fixtures" / "inventories"
 
 
@@ -206,15 +208,25 @@ def test_brackets_inside_strings_do_not_count_as_depth() -> None:
     assert len(after) == len(before)
 
 
-def test_deep_json_check_exits_2(cli: None, tmp_path: Path) -> None:
-    """`screening check deep.json` printed a traceback and exited 1 (the findings code)."""
+def test_deep_json_check_exits_2(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`screening check deep.json` printed a traceback and exited 1 (the findings code). An
+    unreadable file exits 2 before any list check (exit 3), so no list needs loading here."""
     from typer.testing import CliRunner
 
     from screening.cli import app
+    from screening.settings import get_settings
 
+    monkeypatch.setenv("SCREENING_DATABASE_URL", db.url)
+    monkeypatch.setenv("SCREENING_STATE_DIR", str(tmp_path))
+    get_settings.cache_clear()
     deep = tmp_path / "deep.json"
     deep.write_bytes(b"[" * 100_000 + b"]" * 100_000)
-    res = CliRunner().invoke(app, ["check", str(deep), "--profile", "us-federal"])
+    try:
+        res = CliRunner().invoke(app, ["check", str(deep), "--profile", "us-federal"])
+    finally:
+        get_settings.cache_clear()
     assert res.exit_code == 2, res.output
     assert "nested more than 64 levels" in res.stderr
     assert "Traceback" not in res.output
@@ -251,6 +263,9 @@ def test_yaml_merge_key_bomb_refused() -> None:
 
 def test_yaml_deep_nesting_refused() -> None:
     with pytest.raises(InputError, match=r"d\.yaml: YAML nested more than 64 levels"):
+        read(b"[" * 100 + b"]" * 100, "d.yaml")
+    # Deeper still, libyaml (when PyYAML has it) stops first, at its own limit.
+    with pytest.raises(InputError, match=r"d\.yaml: .*(nested more than 64|nesting depth)"):
         read(b"[" * 20_000 + b"]" * 20_000, "d.yaml")
 
 
@@ -443,3 +458,26 @@ def test_generated_damaged_xlsx(flips: list[tuple[int, int]]) -> None:
     for at, value in flips:
         data[at % len(data)] = value
     read_or_refuse(bytes(data), "g.xlsx")
+
+
+def _wide(name: str, width: int) -> bytes:
+    header = ["Make", "Model"] + [f"c{i}" for i in range(width - 2)]
+    row = ["Axis", "P3245-V"] + ["x"] * (width - 2)
+    if name.endswith(".csv"):
+        return (",".join(header) + "\n" + ",".join(row) + "\n").encode()
+    if name.endswith(".json"):
+        return json.dumps([dict(zip(header, row, strict=True))]).encode()
+    wb = openpyxl.Workbook()
+    wb.active.append(header)
+    wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name", ["w.csv", "w.json", "w.xlsx"])
+def test_header_wider_than_the_column_limit_is_refused(name: str) -> None:
+    rows = read(_wide(name, limits.MAX_COLUMNS), name)
+    assert len(rows) == 1 and isinstance(rows[0], DeviceRow)
+    with pytest.raises(InputError, match=r"w\.\w+: .*501 columns, over the limit of 500"):
+        read(_wide(name, limits.MAX_COLUMNS + 1), name)

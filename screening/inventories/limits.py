@@ -21,6 +21,7 @@ import yaml
 from ..errors import InputError
 
 MAX_DEPTH = 64  # JSON/YAML nesting; an inventory needs 2 or 3 levels
+MAX_COLUMNS = 500  # asset-register exports run to a hundred or two
 MAX_DOCUMENT_BYTES = 256 << 20  # JSON and YAML are loaded whole
 # YAML aliases may point at the same node many times; the tree they stand for may be at most
 # this many times the nodes written (plus a little), which no honest file comes near.

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from ..errors import InputError
 from .headers import ASSET, BY_KIND, COMMON, IDENTIFYING, Kind, norm_header
-from .limits import excerpt
+from .limits import MAX_COLUMNS, excerpt
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +242,12 @@ class Layout:
     columns that give the same field."""
 
     def __init__(self, headers: Sequence[str], kind: Kind, filename: str, where: str) -> None:
+        if len(headers) > MAX_COLUMNS:
+            # Every input column is echoed per row: a wide header multiplies the work.
+            raise InputError(
+                f"{filename}: {where}: {len(headers):,} columns, over the limit of "
+                f"{MAX_COLUMNS:,} for an inventory or order; remove the unused columns"
+            )
         self.headers = [h.strip() for h in headers]
         self.kind = kind
         self.keys = _unique_keys(self.headers)

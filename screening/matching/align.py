@@ -9,126 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
-
 from .lexicon import canonical_word
 from .normalize import NameAnalysis, Token
-from .variants import NICKNAMES, loose_key, nickname, syllable_key
+from .similarity import NICKNAMES, SimCache, max_edits, similar, token_pair_similarity
+from .variants import loose_key
 
-SimCache = dict[tuple[str, str, bool, bool], tuple[float, str]]
+__all__ = [
+    "DISTINCTIVE",
+    "Alignment",
+    "Extras",
+    "Pair",
+    "SimCache",
+    "align",
+    "token_pair_similarity",
+]
+
 # A token at or above this weight is distinctive (a core word, or a place that is all a name has).
 DISTINCTIVE = 0.5
-TYPO_SOUND_ALIKE = 0.92  # a typo that keeps the consonants (Khaled/Khalid, Barkat/Barakat)
-SOUND_ALIKE = 0.75  # same phonetic key, same script
-SOUND_ALIKE_ACROSS = 0.85  # same phonetic key, one name transliterated from another script
-_INITIAL = 0.7
-# Per edit, on top of edits / length, in words of up to 7 letters: one letter more or less in a
-# short name ("Canon" / "CANCON") is a different name more often than a typo.
-_EDIT_COST = 0.05
-_SHORT = 7
-# Within one script, sound-alike spellings must also look alike (Jaro-Winkler): Qadhafi and
-# Gaddafi (0.81) do, "vision" and "Fazzone" (0.54) do not.
-_SOUND_SPELLING = 0.75
-
-
-def max_edits(length: int) -> int:
-    """Edits a token of this length may differ by and still count as a (graded) typo: none up to
-    3 letters, then 1 (4-5), 2 (6-8), 3 (9-12) and 4."""
-    if length <= 3:
-        return 0
-    if length <= 5:
-        return 1
-    if length <= 8:
-        return 2
-    return 3 if length <= 12 else 4
-
-
-def _close_edits(length: int) -> int:
-    """Edits within which a typo that keeps the consonants still sounds alike (Nadim/Nadeem)."""
-    return 1 if length <= 4 else 2 if length <= 9 else 3
-
-
-ROMANISATION = 0.8  # one short name part in two romanisations (Hsi/Xi), or across scripts
-NICKNAME = 0.9  # Ben and Benjamin
-PARTICLE = 0.95  # "ben" and "bin" (son of)
-TRANSLITERATED = 0.9  # the same word once "kh" from another script is read as "h"
-_BEN_BIN = frozenset({"ben", "bin"})
-
-
-def token_pair_similarity(
-    a: str, b: str, pa: str, pb: str, person: bool = False, across: bool = False
-) -> tuple[float, str]:
-    """Similarity of two tokens and how they agree: "same" 1.0; "typo": a graded similarity over
-    insertions, deletions, substitutions or transpositions (a swap of two neighbours counts half,
-    a changed first letter half more), 1 - edits x (1 / length + 0.05 up to 7 letters), down to
-    0.5, tolerating 1
-    edit from 4 letters, 2 from 6, 3 from 9 (0.92 when the edits keep the first letter and the
-    consonants, as between transliterations: Khaled/Khalid); "sound": the same phonetic key
-    beyond that (0.85 `across` scripts, where transliteration loses vowels, from two consonants;
-    0.75 within one script, from three, when the spellings also look alike: Jaro-Winkler 0.75 or
-    more); "transliteration": 0.9 across scripts when "kh" read as "h" makes the words equal
-    (Дахуа/Dahua), else 0.8 for the same loose sound key across scripts or, for persons,
-    between German, Slavic and Baltic spellings (Хиквижн/Hikvision, Tschernow/Chernov); for
-    persons "nickname" (0.9, Ben/Benjamin), "particle" (0.95, ben/bin), "romanisation" (0.8,
-    Hsi/Xi, Chang/Zhang) and "initial" (0.7, a single letter and a word it starts)."""
-    if a == b:
-        return 1.0, "same"
-    if a.isdigit() or b.isdigit():
-        return 0.0, ""
-    la, lb = len(a), len(b)
-    if person:
-        if la == 1 or lb == 1:
-            return (_INITIAL, "initial") if a[0] == b[0] else (0.0, "")
-        if nickname(a, b):
-            return NICKNAME, "nickname"
-        if {a, b} == _BEN_BIN:
-            return PARTICLE, "particle"
-        if la <= 5 and lb <= 5 and syllable_key(a) == syllable_key(b):
-            return ROMANISATION, "romanisation"
-    if across and ("kh" in a or "kh" in b) and a.replace("kh", "h") == b.replace("kh", "h"):
-        return TRANSLITERATED, "transliteration"  # Cyrillic Х renders H: Дахуа, "dakhua"
-    if "x" in a or "x" in b:  # Aleksey / Alexei
-        a, b = a.replace("x", "ks"), b.replace("x", "ks")
-        la, lb = len(a), len(b)
-        if a == b:
-            return TYPO_SOUND_ALIKE, "typo, sounds alike"
-    longest = max(la, lb)
-    edits = max_edits(longest)
-    if edits and abs(la - lb) <= edits:
-        osa = OSA.distance(a, b, score_cutoff=edits)
-        if osa <= edits:
-            if pa == pb and len(pa) >= 2 and a[0] == b[0] and osa <= _close_edits(longest):
-                return TYPO_SOUND_ALIKE, "typo, sounds alike"
-            swaps = Levenshtein.distance(a, b, score_cutoff=2 * osa) - osa
-            cost = osa - 0.5 * swaps + (0.5 if a[0] != b[0] else 0.0)
-            sim = 1.0 - cost * (1.0 / longest + (_EDIT_COST if longest <= _SHORT else 0.0))
-            if sim >= ROMANISATION or (sim >= _MIN_TYPO and not (across or person)):
-                return sim, "typo"
-            if sim >= _MIN_TYPO and not _loose_agree(a, b):
-                return sim, "typo"
-    if pa == pb and across and len(pa) >= 2 and min(la, lb) >= 3:
-        return SOUND_ALIKE_ACROSS, "sound"
-    if (
-        pa == pb
-        and len(pa) >= 3
-        and min(la, lb) >= 4
-        and JaroWinkler.similarity(a, b) >= _SOUND_SPELLING
-    ):
-        return SOUND_ALIKE, "sound"
-    if (across or person) and _loose_agree(a, b):
-        return ROMANISATION, "transliteration"
-    return 0.0, ""
-
-
-def _loose_agree(a: str, b: str) -> bool:
-    """Both words of four letters or more with the same loose sound key (variants.loose_key)."""
-    if len(a) < 4 or len(b) < 4:
-        return False
-    ka = loose_key(a)
-    return len(ka) >= 3 and ka == loose_key(b)
-
-
-_MIN_TYPO = 0.5
 
 
 @dataclass(slots=True)
@@ -175,19 +72,6 @@ class Alignment:
         return self.similarity_sum / self.total if self.total > 0 else 0.0
 
 
-def _similar(
-    a: str, b: str, pa: str, pb: str, person: bool, across: bool, cache: SimCache
-) -> tuple[float, str]:
-    if a == b:
-        return 1.0, "same"
-    key = (a, b, person, across)
-    hit = cache.get(key)
-    if hit is None:
-        hit = token_pair_similarity(a, b, pa, pb, person, across)
-        cache[key] = hit
-    return hit
-
-
 Option = tuple[float, int, tuple[int, ...], tuple[int, ...], str]
 _RANK = itemgetter(0, 1)  # best similarity first; at a tie, the pair that joins more tokens
 
@@ -221,13 +105,13 @@ def _token_options(
             if not (sound and pa == cp[j]):
                 lb = clen[j]
                 e = qe if qe > cedit[j] else cedit[j]
-                typo = e and -e <= la - lb <= e and (e > 1 or at[0] == bt[0] or at[-1] == bt[-1])
+                typo = e and -e <= la - lb <= e and (at[0] == bt[0] or at[-1] == bt[-1])
                 if not typo and not (
                     (person and ((la <= 5 and lb <= 5) or at in NICKNAMES or bt in NICKNAMES))
                     or (loose and loose[i] and loose[i] == loose_c[j])
                 ):
                     continue
-            s, how = _similar(at, bt, pa, cp[j], person, across, cache)
+            s, how = similar(at, bt, pa, cp[j], person, across, cache)
             if s > 0:
                 options.append((s, 1, (i,), (j,), how))
     return options, exact_q, exact_c
@@ -267,6 +151,8 @@ def _joined_options(
     for j, t in enumerate(other_tokens):
         first.setdefault(t.text, j)
         first.setdefault(other_words[j], j)
+    # Joins within typos only reach words of `other` not already paired alone.
+    open_words = {w: j for w, j in first.items() if j not in other_taken}
     lengths = {len(text) for text in first}
     longest = max(lengths) + 4
     sizes = [len(w) for w in words]
@@ -284,7 +170,9 @@ def _joined_options(
                 and size + sizes[k + 1] <= longest
                 and not (both_taken and k + 1 in taken)
             ):
-                out += _joined_three(words, (i, k, k + 1), first, lengths, query_side, cache)
+                out += _joined_three(
+                    words, (i, k, k + 1), first, open_words, lengths, query_side, cache
+                )
             if both_taken or size > longest:
                 continue
             e = max_edits(size)
@@ -298,8 +186,8 @@ def _joined_options(
                     exact = first.get(canon)
                 if exact is not None:
                     hits.append((exact, 1.0))
-                elif text is natural and k == i + 1 and size >= 6:
-                    hits = _fuzzy_join(text, first, e, cache)
+                elif text is natural and k == i + 1 and size >= 6 and open_words:
+                    hits = _fuzzy_join(text, open_words, e, cache)
                 for j, s in hits:
                     pair = ((i, k), (j,)) if query_side else ((j,), (i, k))
                     out.append((s, 2, pair[0], pair[1], "joined"))
@@ -310,6 +198,7 @@ def _joined_three(
     words: tuple[str, ...],
     trio: tuple[int, int, int],
     first: dict[str, int],
+    open_words: dict[str, int],
     lengths: set[int],
     query_side: bool,
     cache: SimCache,
@@ -320,7 +209,7 @@ def _joined_three(
     if not any(abs(n - len(text)) <= e for n in lengths):
         return []
     j = first.get(text)
-    hits = [(j, 1.0)] if j is not None else _fuzzy_join(text, first, e, cache)
+    hits = [(j, 1.0)] if j is not None else _fuzzy_join(text, open_words, e, cache)
     return [
         (s, 3, trio, (j,), "joined") if query_side else (s, 3, (j,), trio, "joined")
         for j, s in hits
@@ -337,7 +226,7 @@ def _fuzzy_join(
     hits = []
     for bt, j in other.items():
         if abs(len(bt) - len(text)) <= e and (e > 1 or text[0] == bt[0] or text[-1] == bt[-1]):
-            s, _ = _similar(text, bt, "", "", False, False, cache)
+            s, _ = similar(text, bt, "", "", False, False, cache)
             if s > 0:
                 hits.append((j, s))
     return hits
@@ -352,7 +241,8 @@ def align(
     options, exact_q, exact_c = _token_options(
         q, c, q.person or c.person, q.latin != c.latin, cache
     )
-    if len(qt) > 1 or len(ct) > 1:
+    # When every token of both names has an identical partner, joins cannot do better.
+    if (len(qt) > 1 or len(ct) > 1) and (len(exact_q) < len(qt) or len(exact_c) < len(ct)):
         qs, cs = q.surfaces or surfaces(qt), c.surfaces or surfaces(ct)
         options += _joined_options(qt, qs, ct, cs, exact_q, exact_c, True, cache)
         options += _joined_options(ct, cs, qt, qs, exact_c, exact_q, False, cache)
@@ -425,7 +315,7 @@ def _misspelt_words(
                 word = _surface(right[j])
                 if abs(len(word) - len(left[i].text)) > 2:
                     continue
-                sim = _similar(left[i].text, word, "", "", False, False, cache)[0]
+                sim = similar(left[i].text, word, "", "", False, False, cache)[0]
                 if sim > 0:
                     qi, cj = (j, i) if flip else (i, j)
                     options.append((sim, qi, cj, 2 * right[j].weight))

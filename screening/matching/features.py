@@ -110,7 +110,7 @@ def extra_given_name(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[f
     """One person's first given name pairs with nothing while the rest of the other's name is all
     there: a child named after the father's chain of names ("AL-TIKRITI, Noor Barzan Ibrahim
     Hasan" is not "AL-TIKRITI, Barzan Ibrahim Hasan")."""
-    if not (q.person and c.person) or len(al.pairs) < 3:
+    if not (q.person and c.person) or len(al.pairs) < 2:
         return 0.0, ""
     for name, other, unpaired, other_unpaired in (
         (q, c, al.unmatched_query, al.unmatched_candidate),

@@ -44,10 +44,10 @@ from .variants import loose_key
 
 __all__ = ["FORMAT", "Entity", "Index", "IndexEntry", "entries_from_record"]
 
-FORMAT = 7  # 7: token surfaces; 6: common name parts; 5: Arabic vowels; 4: loose keys...
+FORMAT = 9  # 9: codes with digits are numbers; 8: science = research; 7: surfaces...
 _MAGIC = "screening.matching.index"
-_CANDIDATES = 20  # 99% of the true parties found rank in the first 12 (bench_matching lists)
-_FLOOR = 0.4  # candidates scoring under this share of the best one are not worth scoring
+_CANDIDATES = 15  # 99% of the true parties found rank in the first 12 (bench_matching lists)
+_FLOOR = 0.5  # candidates scoring under this share of the best one are not worth scoring
 _NO_NAME = 0xFFFFFFFF
 _HUGE = 3000  # postings longer than this are skipped for low-weight query tokens
 _LOW_CAP = 300  # ... and this, when the query has distinctive tokens too

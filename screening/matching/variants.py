@@ -1,10 +1,12 @@
 """Spelling variants of one name part that no edit distance sees: nicknames (Ben/Benjamin,
-Ted/Theodore), Chinese romanisations (Wade-Giles Hsi / Pinyin Xi), and the loose sound key that
+Ted/Theodore), Ukrainian and Russian forms of one given name (Volodymyr/Vladimir), Chinese
+romanisations (Wade-Giles Hsi / Pinyin Xi), and the loose sound key that
 ties a transliteration from another script to the Latin spelling it renders (Cyrillic "Хиквижн",
 written "khikvizhn", to "Hikvision"; the German "Tschernow" and Latvian "Černovs" to "Chernov").
 
 Provenance: the nickname table was compiled by hand for this project from common English,
-Russian and Arabic diminutives (no third-party list copied); the romanisation rules follow the
+Russian and Arabic diminutives and the standard Ukrainian, Belarusian and Russian forms of
+common given names (no third-party list copied); the romanisation rules follow the
 published Wade-Giles and Hanyu Pinyin initials tables.
 """
 
@@ -34,6 +36,17 @@ kathy: katherine, catherine | sue: susan | peggy: margaret | maggie: margaret | 
 jenny: jennifer | becky: rebecca | abdo: abdul, abdullah | hamoud: mohammed, muhammad
 mohd: mohammed, muhammad | muhd: muhammad | mohd: mohamed
 """
+# The same given name in Ukrainian or Belarusian and in Russian transliteration.
+_NICKNAMES += """
+volodymyr: vladimir | uladzimir: vladimir | mykola: nikolai, nikolay | mikalai: nikolai, nikolay
+oleksiy: aleksey, alexei, aleksei | oleksii: aleksey, alexei, aleksei | aliaksei: aleksey, alexei
+oleksandr: aleksandr, alexander | aliaksandr: aleksandr, alexander | serhiy: sergey, sergei
+serhii: sergey, sergei | siarhei: sergey, sergei | andriy: andrey, andrei | andrii: andrey, andrei
+yuriy: yuri, yury | yurii: yuri, yury | dmytro: dmitry, dmitri | petro: pyotr, petr | pavlo: pavel
+mykhailo: mikhail | mikhail: mikhailo | hryhoriy: grigory, grigoriy | yevhen: evgeny, yevgeny
+vasyl: vasily, vasiliy | anatoliy: anatoly | anatolii: anatoly | viktor: victor | ihor: igor
+oleh: oleg | valeriy: valery | vitaliy: vitaly | vitalii: vitaly | kostiantyn: konstantin
+"""
 NICKNAMES: Mapping[str, frozenset[str]] = {
     nick.strip(): frozenset(n.strip() for n in full.split(","))
     for entry in _NICKNAMES.replace("\n", "|").split("|")
@@ -48,14 +61,16 @@ def nickname(a: str, b: str) -> bool:
 
 
 # Wade-Giles (and older postal) initials -> Hanyu Pinyin, aspiration marks already dropped.
-_ROMAN_INITIALS = (("hs", "x"), ("sh", "x"), ("tz", "z"), ("ts", "z"), ("ch", "zh"), ("j", "r"))
+# Korean McCune-Reischauer "Ch" is Revised Romanization "J" (Chang/Jang, Cho/Jo), as Wade-Giles
+# "Ch" is Pinyin "Zh" or "J".
+_ROMAN_INITIALS = (("hs", "x"), ("sh", "x"), ("tz", "z"), ("ts", "z"), ("ch", "j"), ("zh", "j"))
 _ROMAN_FINALS = (("ung", "ong"), ("ieh", "ie"), ("ien", "ian"), ("uei", "ui"), ("ih", "i"))
 
 
 @lru_cache(maxsize=16384)
 def syllable_key(word: str) -> str:
     """A short (Chinese) name part in one romanisation: Wade-Giles "Hsi" and Pinyin "Xi" (and
-    "Shi" as often written for both), "Chang" and "Zhang", "Tsai" and "Zai" agree."""
+    "Shi" as often written for both), "Chang", "Zhang" and "Jang", "Tsai" and "Zai" agree."""
     for old, new in _ROMAN_INITIALS:
         if word.startswith(old):
             word = new + word[len(old) :]

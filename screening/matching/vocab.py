@@ -137,9 +137,8 @@ import, export, imports, exports, importexport, jinchukou, impex, imp, exp, itha
 => import export
 general, generale => general
 global, worldwide => global
-science, sciences, scientific, nauchno, nauchnyi, nauchnoe, kexue, elmi => science
-research, issledovatelskiy, issledovatelskii, issledovatelskiy, issledovatelskogo, research and
-development => research
+science, sciences, scientific, nauchno, nauchnyi, nauchnoe, kexue, elmi, research,
+issledovatelskiy, issledovatelskii, issledovatelskogo, research and development => research
 institute, institution, institut, inst, instituto, yanjiusuo, yanjiuyuan => institute
 university, univ, universitet, universidad, daxue => university
 academy, academia, akademiya, kexueyuan => academy
