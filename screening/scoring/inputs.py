@@ -2,8 +2,8 @@
 
 `ListHit` is computed by the caller (from the database, or in tests from the parsers' records)
 for each family: one per listed entity that belongs to the family. `KevIndex` is built once from
-the records `screening.sources.kev.parse` yields, each vendor resolved to a family through the
-reference table's exact names (no fuzzy matching: "Samsung" must not become anything).
+the records (`screening.domain.Record`) the KEV parser yields, each vendor resolved to a family
+through the reference table's exact names (no fuzzy matching: "Samsung" must not become anything).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import date
 
 from ..devices.names import name_key
 from ..devices.reference import Reference
-from ..sources.base import Record
+from ..domain import Record
 
 
 @dataclass(frozen=True, slots=True)
