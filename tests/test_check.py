@@ -85,7 +85,8 @@ def test_list_age_and_missing_lists_exit_3(
     assert code == 3 and (gate["outcome"], gate["exit_code"]) == ("lists", 3)
     assert check(PO, "--profile", "us-federal", "--max-list-age", "1d")[0] == 3  # 3 before 1
     code, _, err = check(CLEAN, "--profile", "us-federal")
-    assert code == 0 and "warning: list us_ndaa_889" in err  # no age gate, only a warning
+    assert code == 0 and "warning: list us_ofac_sdn" in err  # no age gate, only a warning
+    assert "list us_ndaa_889" not in err  # a statute is as old as its last verification
     assert check(CLEAN, "--profile", "us-federal", "--max-list-age", "soon")[0] == 2
     # A database with no lists at all.
     monkeypatch.setenv("SCREENING_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")

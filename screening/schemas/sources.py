@@ -26,6 +26,17 @@ class SourceSummary(BaseModel):
     last_attempt_at: str | None
     record_type: str = Field(description="party (screened names) or vulnerability (CISA KEV)")
     origin: str | None = Field(description="live | bundled | upload | import")
+    verified_at: str | None = Field(
+        default=None,
+        description="bundled-only sources (a statute, a PDF): the day the bundled copy was last "
+        "checked current; list ages are measured from it",
+    )
+    jurisdiction: str | None = Field(default=None, description="whose measure: UK, UN, EU, US")
+    uk_force: str | None = Field(
+        default=None,
+        description="for a UK buyer: binding (UK law), guidance (UK government), context",
+    )
+    uk_force_note: str = Field(default="", description="why, in a sentence")
 
 
 class SnapshotInfo(BaseModel):

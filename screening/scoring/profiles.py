@@ -144,7 +144,7 @@ PROFILES: Mapping[str, Profile] = {
     "uk-public-sector": Profile(
         id="uk-public-sector",
         title="UK public sector (UK statement of 24 Nov 2022 on surveillance equipment)",
-        required_sources=("us_ofac_sdn", "un_sc"),
+        required_sources=("gb_fcdo_sanctions", "un_sc", "us_ofac_sdn"),
         weights={
             **_ALL_RULES,
             "listed-maker": 25,
@@ -165,7 +165,7 @@ PROFILES: Mapping[str, Profile] = {
     "uk-retail": Profile(
         id="uk-retail",
         title="UK retail (listed makers; biometric processing under UK GDPR)",
-        required_sources=("us_ofac_sdn", "un_sc"),
+        required_sources=("gb_fcdo_sanctions", "un_sc", "us_ofac_sdn"),
         weights={
             **_ALL_RULES,
             "listed-maker": 40,

@@ -27,6 +27,8 @@ SOURCE_TITLES: Mapping[str, str] = {
     "us_ofac_cons": "OFAC consolidated non-SDN lists",
     "us_trade_csl": "Consolidated Screening List",
     "un_sc": "UN Security Council consolidated list",
+    "gb_fcdo_sanctions": "UK Sanctions List (FCDO)",
+    "eu_fsf": "EU Financial Sanctions Files",
 }
 SENSITIVE_WORDS = frozenset(
     [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,11 +14,12 @@ from sqlmodel import Session, select
 from ..errors import InputError, NotFoundError
 from ..models import EntityName, ListedEntity, Snapshot, SourceRow
 from ..schemas.sources import Entity, RefreshOutcome, SnapshotInfo, SourceSummary
-from ..settings import Settings
+from ..settings import Settings, get_settings
 from ..snapshots import RefreshOutcome as Outcome
 from ..snapshots import ensure_source_row, refresh_source, snapshots_of
 from ..sources import ftm
 from ..sources.base import SourceSpec
+from ..sources.bundled import verified_at
 from ..sources.fetch import make_client
 from ..sources.ids import split_entity_id
 from ..sources.registry import FIXED_SOURCES, get_spec
@@ -31,7 +33,11 @@ def sync_registry(session: Session) -> None:
     session.commit()
 
 
-def _summary(row: SourceRow, snap: Snapshot | None) -> SourceSummary:
+def _summary(row: SourceRow, snap: Snapshot | None, data_dir: Path) -> SourceSummary:
+    spec = get_spec(row.id)
+    verified = (
+        verified_at(data_dir, row.id) if snap is not None and snap.origin == "bundled" else None
+    )
     return SourceSummary(
         source=row.id,
         name=row.name,
@@ -47,10 +53,14 @@ def _summary(row: SourceRow, snap: Snapshot | None) -> SourceSummary:
         last_attempt_at=row.last_attempt_at.isoformat() if row.last_attempt_at else None,
         record_type=row.record_type,
         origin=snap.origin if snap else None,
+        verified_at=verified.isoformat() if verified else None,
+        jurisdiction=spec.jurisdiction if spec else None,
+        uk_force=spec.uk_force if spec else None,
+        uk_force_note=spec.uk_force_note if spec else "",
     )
 
 
-def list_sources(session: Session) -> list[SourceSummary]:
+def list_sources(session: Session, data_dir: Path | None = None) -> list[SourceSummary]:
     """Every source, fixed ones in registry order, then user-loaded ones by id."""
     sync_registry(session)
     rows = {r.id: r for r in session.exec(select(SourceRow))}
@@ -60,17 +70,17 @@ def list_sources(session: Session) -> list[SourceSummary]:
     for sid in order:
         row = rows[sid]
         snap = snaps.get(row.active_snapshot_id) if row.active_snapshot_id else None
-        out.append(_summary(row, snap))
+        out.append(_summary(row, snap, data_dir or get_settings().data_dir))
     return out
 
 
-def get_source(session: Session, source_id: str) -> SourceSummary:
+def get_source(session: Session, source_id: str, data_dir: Path | None = None) -> SourceSummary:
     sync_registry(session)
     row = session.get(SourceRow, source_id)
     if row is None:
         raise NotFoundError(f"unknown source {source_id!r}")
     snap = session.get(Snapshot, row.active_snapshot_id) if row.active_snapshot_id else None
-    return _summary(row, snap)
+    return _summary(row, snap, data_dir or get_settings().data_dir)
 
 
 def list_snapshots(session: Session, source_id: str) -> list[SnapshotInfo]:

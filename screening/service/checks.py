@@ -37,23 +37,32 @@ class CheckRun:
 
 
 def list_status(
-    session: Session, profile: str, max_age: timedelta | None, now: datetime
+    session: Session,
+    profile: str,
+    max_age: timedelta | None,
+    now: datetime,
+    data_dir: Path | None = None,
 ) -> tuple[list[str], list[str]]:
-    """(problems that exit 3, warnings) for the lists `profile` needs."""
-    summaries = {s.source: s for s in catalog.list_sources(session)}
+    """(problems that exit 3, warnings) for the lists `profile` needs. A list's age runs from
+    the day its bundled copy was last verified (statutes and other bundled-only sources), else
+    its publisher's date, else when it was fetched; a sample (not the whole list) warns."""
+    summaries = {s.source: s for s in catalog.list_sources(session, data_dir)}
     problems, warnings = [], []
     for source in PROFILES[profile].required_sources:
         s = summaries.get(source)
         if s is None or s.status == "no_data" or not s.version:
             problems.append(f"{source}: no data (run `screening refresh --source {source}`)")
             continue
+        dated = s.verified_at or s.published_at
         when = (
-            datetime.fromisoformat(s.published_at).replace(tzinfo=UTC)
-            if s.published_at
+            datetime.fromisoformat(dated).replace(tzinfo=UTC)
+            if dated
             else datetime.fromisoformat(s.fetched_at or now.isoformat())
         )
         age = now - when
-        basis = "published" if s.published_at else "fetched"
+        basis = "verified" if s.verified_at else "published" if s.published_at else "fetched"
+        if s.completeness == "sample":
+            warnings.append(f"{source}: only a sample of the list is loaded ({s.version})")
         if max_age is not None and age > max_age:
             problems.append(
                 f"{source}: {basis} {when.date()} is {age.days} days old, over --max-list-age"
@@ -109,7 +118,7 @@ def run_check(
         raise InputError("give at least one FILE to check")
     waivers: list[Waiver] = load_waivers(waivers_path) if waivers_path else []
     now = datetime.now(UTC)
-    problems, warnings = list_status(session, profile, max_age, now)
+    problems, warnings = list_status(session, profile, max_age, now, settings.data_dir)
     ctx = devices.risk_context(session, settings)
     reports = [(p, _report_for(ctx, p, profile)) for p in paths]
     gate = build_gate(reports, fail_on, waivers, today or now.date(), lists_ok=not problems)

@@ -66,8 +66,8 @@ def test_profile_sources_are_those_of_interfaces_md() -> None:
             "us_ofac_sdn",
             "us_ofac_cons",
         ),
-        "uk-public-sector": ("us_ofac_sdn", "un_sc"),
-        "uk-retail": ("us_ofac_sdn", "un_sc"),
+        "uk-public-sector": ("gb_fcdo_sanctions", "un_sc", "us_ofac_sdn"),
+        "uk-retail": ("gb_fcdo_sanctions", "un_sc", "us_ofac_sdn"),
         "default": ("us_ofac_sdn", "un_sc"),
     }
     assert sorted(PROFILES) == ["default", "uk-public-sector", "uk-retail", "us-federal"]
