@@ -239,7 +239,7 @@ def ingest(
             raise RefreshRejected(
                 f"{spec.id}: the new data has {len(items)} entries, under {ratio:.0%} of the "
                 f"active snapshot's {active.entity_count}; kept the active snapshot "
-                "(use --force to accept it)"
+                "(force it to accept: `--force` on the command line, `force=true` in the API)"
             )
     digest = records_hash((rec.local_id, rh) for rec, rh in items)
     if active and active.records_hash == digest:

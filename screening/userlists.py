@@ -81,7 +81,8 @@ def import_opensanctions(
             path = Path(file_or_url)
             if not path.is_file():
                 raise InputError(f"{file_or_url}: no such file")
-            obtained = Obtained({ftm.FILE: path.read_bytes()}, "import", path.name)
+            # Keyed by the path as given, so an error names the user's file, not ours.
+            obtained = Obtained({file_or_url: path.read_bytes()}, "import", path.name)
         return ingest(session, spec, obtained, settings, force=force, fetched_at=when)
     except ScreeningError as exc:
         session.rollback()

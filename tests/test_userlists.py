@@ -42,7 +42,9 @@ def test_opensanctions_samples_load_with_aliases_and_identifiers(
         )
         assert (zala.result, zala.entity_count) == ("created", 17)  # 11 Company + 6 Person lines
         assert (t1.result, t1.entity_count) == ("created", 6)  # 2 Organization + 4 Person lines
-        org = catalog.get_entity(s, "opensanctions:eu_fsf_t1:NK-2GdmHtZTeNXjNVrBGEXZNj")
+        org = catalog.get_entity(
+            s, "opensanctions:eu_fsf_t1:NK-2GdmHtZTeNXjNVrBGEXZNj"
+        ).model_dump()
         assert org["name"] == "RAB „Inter Tobacco“" and org["kind"] == "organization"
         assert org["countries"] == ["BY"]
         assert {
@@ -163,10 +165,10 @@ def test_custom_list_versions_and_diffs(db: Database, tmp_path: Path) -> None:
         assert (v1.result, v1.entity_count) == ("created", 3)
         ent = catalog.get_entity(
             s, "custom:vendors:hangzhou-hikvision-digital-technology-co-ltd-cn"
-        )
+        ).model_dump()
         assert ent["remarks"] == "FCC Covered List" and ent["countries"] == ["CN"]
         assert (
-            catalog.get_entity(s, "custom:vendors:HYT-1")["name"]
+            catalog.get_entity(s, "custom:vendors:HYT-1").model_dump()["name"]
             == "Hytera Communications Corporation Limited"
         )
         v2 = userlists.add_custom(s, settings, "vendors", V2.encode(), "v2.csv")

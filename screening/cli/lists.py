@@ -59,7 +59,7 @@ def _lists_table(summaries: list[SourceSummary], out: Console) -> None:
     """A table that stays readable in an 80-column terminal: ids and versions never fold
     mid-word; the version column only where it fits, and errors on lines of their own below."""
     wide = out.width >= 110
-    table = Table(title="Sources", title_justify="left", pad_edge=False)
+    table = Table(title="Sources", title_justify="left")
     table.add_column("source", no_wrap=True)
     table.add_column("status", no_wrap=True)
     if wide:

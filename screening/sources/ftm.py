@@ -58,32 +58,37 @@ def _date(text: str) -> date | None:
         return None
 
 
-def _lines(data: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
+def _lines(data: bytes, name: str = FILE) -> Iterator[tuple[int, dict[str, Any]]]:
     head = data.lstrip()[:100].lower()
     if head.startswith((b"<!doctype", b"<html")):
-        raise ParseError(f"{FILE}: got an HTML page, not FollowTheMoney JSON lines")
+        raise ParseError(f"{name}: got an HTML page, not FollowTheMoney JSON lines")
     for number, raw in enumerate(data.splitlines(), start=1):
         if not raw.strip():
             continue
         try:
             obj = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise ParseError(f"{FILE}: line {number}: not JSON ({exc.msg})") from exc
+            raise ParseError(f"{name}: line {number}: not JSON ({exc.msg})") from exc
         except UnicodeDecodeError as exc:
-            raise ParseError(f"{FILE}: line {number}: not UTF-8 text") from exc
+            raise ParseError(f"{name}: line {number}: not UTF-8 text") from exc
         if not isinstance(obj, dict) or "schema" not in obj or "id" not in obj:
-            raise ParseError(f"{FILE}: line {number}: not a FollowTheMoney entity (no id/schema)")
+            raise ParseError(f"{name}: line {number}: not a FollowTheMoney entity (no id/schema)")
         yield number, obj
 
 
 def parse_ftm(files: Files) -> Iterator[Record]:
-    """Parse a FollowTheMoney JSON-lines export into records."""
-    if FILE not in files:
+    """Parse a FollowTheMoney JSON-lines export into records. The export is `entities.ftm.json`
+    or, for a local import, the one file given under its own name (errors name that file)."""
+    if FILE in files:
+        name = FILE
+    elif len(files) == 1:
+        name = next(iter(files))
+    else:
         raise ParseError(f"missing {FILE}")
     parties: list[dict[str, Any]] = []
     addresses: dict[str, str] = {}
     sanctions: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for _, obj in _lines(files[FILE]):
+    for _, obj in _lines(files[name], name):
         schema, props = obj["schema"], obj.get("properties") or {}
         if schema in KINDS:
             parties.append(obj)
