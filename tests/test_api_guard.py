@@ -13,7 +13,7 @@ from screening.api.app import create_app
 from screening.api.deps import settings_dep
 from screening.settings import Settings
 
-from .conftest import make_settings
+from .conftest import Database, make_settings
 
 
 @pytest.fixture
@@ -131,3 +131,23 @@ def test_docs_are_served_without_a_cdn(client: TestClient) -> None:
         assert local, html[:500]
         for asset in local:
             assert client.get(asset).status_code == 200, asset
+
+
+def test_a_stored_report_can_be_deleted(loaded: tuple[Database, Settings]) -> None:
+    from .conftest import FIXTURES, make_app
+
+    _, settings = loaded
+    inventory = (FIXTURES / "devices" / "inventory.csv").read_bytes()
+    with TestClient(make_app(settings)) as c:
+        up = c.post(
+            "/v1/inventories",
+            files={"file": ("inv.csv", inventory, "text/csv")},
+            data={"profile": "uk-retail"},
+        )
+        assert up.status_code == 200, up.text
+        rid = up.json()["id"]
+        assert up.json()["created_at"]
+        assert c.get(f"/v1/inventories/{rid}").json()["devices"] == up.json()["devices"]
+        assert c.delete(f"/v1/inventories/{rid}").status_code == 204
+        assert c.get(f"/v1/inventories/{rid}").status_code == 404
+        assert c.delete(f"/v1/inventories/{rid}").status_code == 404

@@ -20,6 +20,7 @@ from ..errors import (
     TooLargeError,
 )
 from ..schemas.errors import ErrorDetail
+from ..schemas.health import Health
 from ..service import Settings, get_settings
 from .guard import Guard
 from .routes import devices, page, screen, sources
@@ -85,10 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(ScreeningError, _screening_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
 
-    @app.get("/health", tags=["service"])
-    def health() -> dict[str, str]:
+    @app.get("/health", tags=["service"], response_model=Health)
+    def health() -> Health:
         """Liveness: the process is up and answering."""
-        return {"status": "ok", "version": __version__}
+        return Health(status="ok", version=__version__)
 
     app.include_router(sources.router)
     app.include_router(screen.router)

@@ -21,6 +21,7 @@ MODULES = (
     "screening.schemas.reports",
     "screening.schemas.gate",
     "screening.schemas.errors",
+    "screening.schemas.health",
 )
 
 

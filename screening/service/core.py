@@ -54,10 +54,10 @@ class Screening:
         return active_view(self.session)
 
     def sources(self) -> list[SourceSummary]:
-        return catalog.list_sources(self.session)
+        return catalog.list_sources(self.session, self.settings.data_dir)
 
     def source(self, source_id: str) -> SourceSummary:
-        return catalog.get_source(self.session, source_id)
+        return catalog.get_source(self.session, source_id, self.settings.data_dir)
 
     def snapshots(self, source_id: str) -> list[SnapshotInfo]:
         return catalog.list_snapshots(self.session, source_id)
@@ -103,9 +103,18 @@ class Screening:
         return catalog.typed_outcome(out)
 
     def add_custom_list(
-        self, name: str, data: bytes, origin: str, *, force: bool = False
+        self,
+        name: str,
+        data: bytes,
+        origin: str,
+        *,
+        force: bool = False,
+        max_rows: int | None = None,
     ) -> RefreshOutcome:
-        out = userlists.add_custom(self.session, self.settings, name, data, origin, force=force)
+        """A new version of `custom:<name>` (a denied-party list). Uploads pass `max_rows`."""
+        out = userlists.add_custom(
+            self.session, self.settings, name, data, origin, force=force, max_rows=max_rows
+        )
         return catalog.typed_outcome(out)
 
     # -- names -----------------------------------------------------------------------------

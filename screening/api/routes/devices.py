@@ -41,6 +41,14 @@ def get_inventory(report_id: str, svc: ScreeningDep) -> InventoryReport:
     return report
 
 
+@router.delete("/inventories/{report_id}", status_code=204, response_class=Response)
+def delete_inventory(report_id: str, svc: ScreeningDep) -> Response:
+    """Delete a stored inventory report (404 when there is none with that id). Stored reports
+    are also deleted after `SCREENING_REPORT_RETENTION_DAYS`."""
+    svc.delete_report(report_id)
+    return Response(status_code=204)
+
+
 @router.get(
     "/inventories/{report_id}/report",
     response_model=InventoryReport,
