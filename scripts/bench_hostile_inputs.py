@@ -8,7 +8,7 @@ Files: an XLSX with 5 million shared strings (~200 KB), one with 2.1 million dis
 whose declared count lies, one with a single 1 GiB shared string (~1 MB), JSON of 100,000
 nested brackets, and a waiver file of nested YAML aliases (9**9 strings expanded). Each is read
 in a fresh process. The inventory is bench_inventory.py's (real models, brands and OUIs),
-scored through reportstore.score_upload against the bundled NDAA 889, FCC and 1260H lists in a
+scored through the service's score_upload against the bundled NDAA 889, FCC and 1260H lists in a
 throwaway SQLite database.
 """
 
@@ -60,7 +60,7 @@ t = time.perf_counter()
 path = Path(sys.argv[1])
 try:
     if path.suffix == ".yaml":
-        from screening.waivers import load_waivers
+        from screening.gate.waivers import load_waivers
         load_waivers(path)
     else:
         from screening.inventories import read_rows
@@ -129,8 +129,8 @@ def stored_report(tmp: Path, rows: int) -> None:
     from sqlalchemy import text
     from sqlmodel import Session
 
-    from screening import reportstore, services
     from screening.db import make_engine, migrate
+    from screening.service import Screening, catalog, reportstore
     from screening.settings import Settings
 
     csv_path = tmp / "inventory.csv"
@@ -140,16 +140,17 @@ def stored_report(tmp: Path, rows: int) -> None:
     engine = make_engine(url)
     migrate(engine)
     with Session(engine, expire_on_commit=False) as s:
-        services.refresh(
+        catalog.refresh(
             s, settings, ["us_ndaa_889", "us_fcc_covered", "us_dod_1260h"], offline=True
         )
         before = (tmp / "bench.db").stat().st_size
         data = csv_path.read_bytes()
         t = time.perf_counter()
-        out = reportstore.score_upload(
-            s, settings, data, "inventory.csv", "uk-retail", "inventory", store=True
+        report = Screening(s, settings).score_upload(
+            data, "inventory.csv", "inventory", "uk-retail", store=True
         )
         took = time.perf_counter() - t
+        out = report.model_dump(mode="json", exclude={"created_at"})
         stored = s.execute(text("SELECT size_bytes FROM stored_report")).scalar_one()
         json_size = len(json.dumps({k: v for k, v in out.items() if k != "id"}, default=str))
         t = time.perf_counter()
@@ -167,8 +168,8 @@ def stored_report(tmp: Path, rows: int) -> None:
     over = settings.model_copy(update={"max_upload_rows": rows - 1})
     with Session(make_engine(url)) as s:
         try:
-            reportstore.score_upload(
-                s, over, data, "inventory.csv", "uk-retail", "inventory", store=True
+            Screening(s, over).score_upload(
+                data, "inventory.csv", "inventory", "uk-retail", store=True
             )
         except Exception as exc:
             print(f"with max_upload_rows={rows - 1:,}: {getattr(exc, 'detail', exc)}")

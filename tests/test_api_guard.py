@@ -119,6 +119,11 @@ def test_a_validation_error_is_one_sentence_naming_the_field(client: TestClient)
     detail = r.json()["detail"]
     assert isinstance(detail, str)
     assert "body.threshold" in detail
+    # JSON false is not a threshold of 0.0 (it was accepted as one), nor is the string "0.8".
+    for bad in (False, "0.8"):
+        r = client.post("/v1/screen", json={"name": "x", "threshold": bad})
+        assert r.status_code == 422, bad
+        assert "body.threshold" in r.json()["detail"]
 
 
 def test_docs_are_served_without_a_cdn(client: TestClient) -> None:
