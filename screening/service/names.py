@@ -26,7 +26,7 @@ from ..matching.algorithm import default_threshold
 from ..matching.families import FamilySearch
 from ..matching.index import FORMAT, Index, IndexEntry
 from ..matching.matcher import Matcher, compare
-from ..matching.parties import Found, PartyTable, group_parties
+from ..matching.parties import Found, PartyHit, PartyTable, group_parties
 from ..schemas.screening import CompareResult, Query, ScreenResult
 from ..settings import Settings
 from ..store import ENTITY_TABLE, NAME_TABLE
@@ -145,6 +145,30 @@ def get_matcher(session: Session, settings: Settings) -> tuple[Matcher, dict[str
     return ctx.matcher, ctx.versions
 
 
+def parties_of(
+    ctx: ScreenContext,
+    name: str,
+    kind: str | None,
+    found: list[Found],
+    sources: list[str] | None,
+    threshold: float | None,
+) -> list[PartyHit]:
+    """The listings found for `name` and its corporate-family finds, grouped into parties."""
+    finds = ctx.families.search(name, threshold) if family_search_applies(kind) else []
+    if not found and not finds:
+        return []
+    return group_parties(
+        ctx.table,
+        found,
+        finds,
+        query=name,
+        day=datetime.now(UTC).date(),
+        sources=set(sources) if sources else None,
+        parent_short=ctx.parent_short,
+        threshold=threshold,
+    )
+
+
 def check_kind(kind: str | None, where: str = "kind") -> str | None:
     if kind in (None, ""):
         return None
@@ -194,21 +218,11 @@ def screen_name(
         threshold=threshold,
         limit=limit,
     )
-    finds = ctx.families.search(name, threshold) if family_search_applies(checked) else []
     found = [
         Found(m.entity_id, m.source, m.matched_name, m.score, m.threshold, m.features)
         for m in matches
     ]
-    parties = group_parties(
-        ctx.table,
-        found,
-        finds,
-        query=name,
-        day=datetime.now(UTC).date(),
-        sources=set(sources) if sources else None,
-        parent_short=ctx.parent_short,
-        threshold=threshold,
-    )
+    parties = parties_of(ctx, name, checked, found, sources, threshold)
     return ScreenResult(
         query=Query(name=name, kind=kind, country=country, identifiers=identifiers or []),
         snapshots=ctx.versions,

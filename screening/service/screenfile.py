@@ -17,15 +17,14 @@ import io
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import InputError
 from ..matching.algorithm import default_threshold
 from ..matching.normalize import normalize_name
-from ..matching.parties import Found, PartyHit, group_parties
+from ..matching.parties import Found, PartyHit
 from ..reports.csv import neutralise
-from .names import KINDS, ScreenContext, check_kind, decode_csv, family_search_applies
+from .names import KINDS, ScreenContext, check_kind, decode_csv, parties_of
 
 OUT_COLUMNS = (
     "match",
@@ -104,19 +103,7 @@ def screen_query(
     hits = [
         Found(m.entity_id, m.source, m.matched_name, m.score, cut) for m in found if m.score >= cut
     ]
-    finds = ctx.families.search(name, threshold) if family_search_applies(kind) else []
-    parties: list[PartyHit] = []
-    if hits or finds:
-        parties = group_parties(
-            ctx.table,
-            hits,
-            finds,
-            query=name,
-            day=datetime.now(UTC).date(),
-            sources=set(sources) if sources else None,
-            parent_short=ctx.parent_short,
-            threshold=threshold,
-        )
+    parties = parties_of(ctx, name, kind, hits, sources, threshold)
     out = dict(_EMPTY)
     matching = [p for p in parties if p.is_match]
     if matching:
