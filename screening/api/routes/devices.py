@@ -1,4 +1,6 @@
-"""Inventories (after deployment) and purchase orders (before)."""
+"""Inventories (after deployment) and purchase orders (before). Plain `def` routes: FastAPI
+runs them in its thread pool, so parsing and scoring never hold up the event loop (the body has
+already been received, under the guard's size limit, before they start)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from ...schemas.reports import InventoryReport, OrderReport
 from ...service import RENDERERS
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/v1", tags=["devices"])
 
 
 @router.post("/inventories", response_model=InventoryReport)
-async def upload_inventory(
+def upload_inventory(
     svc: ScreeningDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="CSV, XLSX or JSON inventory")],
@@ -27,8 +28,8 @@ async def upload_inventory(
     report is stored (with the list versions used) and returned with its `id`. A file that
     cannot be read at all (wrong type, too large, no recognisable columns) is refused with a
     clear error and nothing is stored; unreadable rows are listed in `errors`."""
-    data, name = await read_upload(file, settings.max_upload_bytes)
-    report = await run_in_threadpool(svc.score_upload, data, name, "inventory", profile, store=True)
+    data, name = read_upload(file, settings.max_upload_bytes)
+    report = svc.score_upload(data, name, "inventory", profile, store=True)
     assert isinstance(report, InventoryReport)
     return report
 
@@ -74,7 +75,7 @@ def inventory_report(
 
 
 @router.post("/purchase-orders/check", response_model=OrderReport)
-async def check_purchase_order(
+def check_purchase_order(
     svc: ScreeningDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="CSV, XLSX, JSON or YAML order or quote")],
@@ -83,7 +84,7 @@ async def check_purchase_order(
     """Check a purchase order or quote before it is signed: each line item is identified (a
     part number alone is enough) and scored, and each vendor is screened against every list
     (`vendor_matches`). Nothing is stored."""
-    data, name = await read_upload(file, settings.max_upload_bytes)
-    report = await run_in_threadpool(svc.score_upload, data, name, "po", profile, store=False)
+    data, name = read_upload(file, settings.max_upload_bytes)
+    report = svc.score_upload(data, name, "po", profile, store=False)
     assert isinstance(report, OrderReport)
     return report
