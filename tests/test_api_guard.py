@@ -156,3 +156,15 @@ def test_a_stored_report_can_be_deleted(loaded: tuple[Database, Settings]) -> No
         assert c.delete(f"/v1/inventories/{rid}").status_code == 204
         assert c.get(f"/v1/inventories/{rid}").status_code == 404
         assert c.delete(f"/v1/inventories/{rid}").status_code == 404
+
+
+def test_a_custom_list_upload_is_bounded_in_rows(settings: Settings) -> None:
+    """The API passes SCREENING_MAX_UPLOAD_ROWS to custom-list uploads (the CLI does not)."""
+    from .conftest import make_app
+
+    limited = settings.model_copy(update={"max_upload_rows": 2})
+    with TestClient(make_app(limited)) as c:
+        r = c.post("/v1/custom-lists/big", content="name\nA\nB\nC\n")
+        assert r.status_code in (400, 413), r.text
+        assert "SCREENING_MAX_UPLOAD_ROWS" in r.json()["detail"] or "rows" in r.json()["detail"]
+        assert c.post("/v1/custom-lists/small", content="name\nA\nB\n").status_code == 200

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import Request, UploadFile
+from typing import Annotated
+
+from fastapi import Depends, Request, UploadFile
 
 from ..errors import InputError, TooLargeError
+from .deps import SettingsDep
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
@@ -22,6 +25,15 @@ async def read_limited(request: Request, limit: int) -> bytes:
     if not body.strip():
         raise InputError("the upload is empty")
     return body
+
+
+async def raw_body(request: Request, settings: SettingsDep) -> bytes:
+    """A route's raw body (CSV or a JSON array), received on the event loop under the size
+    limit, so that the route itself can be a plain `def` that runs in the thread pool."""
+    return await read_limited(request, settings.max_upload_bytes)
+
+
+RawBody = Annotated[bytes, Depends(raw_body)]
 
 
 def read_upload(upload: UploadFile, limit: int) -> tuple[bytes, str]:

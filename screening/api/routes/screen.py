@@ -8,11 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, StrictFloat, StrictInt
-from starlette.concurrency import run_in_threadpool
 
 from ...schemas.screening import BatchRow, ScreenResult
-from ..deps import ScreeningDep, SettingsDep
-from ..uploads import read_limited
+from ..deps import ScreeningDep
+from ..uploads import RawBody
 
 router = APIRouter(prefix="/v1", tags=["screening"])
 BATCH_ROW_SCHEMA = BatchRow.model_json_schema()
@@ -71,10 +70,10 @@ def screen(req: ScreenRequest, svc: ScreeningDep) -> ScreenResult:
         }
     },
 )
-async def screen_batch(
+def screen_batch(
     request: Request,
+    data: RawBody,
     svc: ScreeningDep,
-    settings: SettingsDep,
     format: Annotated[
         str, Query(pattern="^(csv|ndjson|json)$", description="Response format")
     ] = "json",
@@ -88,19 +87,13 @@ async def screen_batch(
     hit_sources, error, party, relation), as JSON or NDJSON (real booleans and numbers) or CSV
     (text, formula-like cells neutralised), streamed. Size-capped by
     SCREENING_MAX_UPLOAD_BYTES."""
-    data = await read_limited(request, settings.max_upload_bytes)
     source_list = [s for s in (sources or "").split(",") if s] or None
     as_csv = "csv" in request.headers.get("content-type", "")
-
-    def prepare() -> tuple[Any, Any]:
-        table = svc.read_names(data, "body", as_csv=as_csv)
-        return table, svc.screen_names(table, kind=kind, threshold=threshold, sources=source_list)
-
-    # Reading and the first checks off the event loop; the rows are screened as they stream.
-    table, results = await run_in_threadpool(prepare)
+    table = svc.read_names(data, "body", as_csv=as_csv)
+    results = svc.screen_names(table, kind=kind, threshold=threshold, sources=source_list)
     if format == "json":
-        typed = await run_in_threadpool(lambda: [_typed(r) for r in results])
-        return JSONResponse(typed)
+        return JSONResponse([_typed(r) for r in results])
+    # Streamed: Starlette iterates these plain generators in its thread pool.
     if format == "ndjson":
         return StreamingResponse(
             (json.dumps(_typed(r), ensure_ascii=False) + "\n" for r in results),

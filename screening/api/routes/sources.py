@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query
 
 from ...schemas.sources import Diff, Entity, RefreshOutcome, SnapshotInfo, SourceSummary
 from ..deps import ScreeningDep, SettingsDep
-from ..uploads import read_limited
+from ..uploads import RawBody
 
 router = APIRouter(prefix="/v1", tags=["lists"])
 
@@ -46,9 +45,9 @@ def get_diff(
 
 
 @router.post("/custom-lists/{name}", response_model=RefreshOutcome)
-async def upload_custom_list(
+def upload_custom_list(
     name: str,
-    request: Request,
+    data: RawBody,
     svc: ScreeningDep,
     settings: SettingsDep,
     force: bool = False,
@@ -56,7 +55,8 @@ async def upload_custom_list(
     """Upload an in-house denied-party list (CSV body: header `name` and optional `aliases`
     (`;`-separated), `country`, `reason`, `id`) as a new version of `custom:<name>`. Bad rows
     are reported with row, line and field, and nothing is stored; a large shrink needs
-    `force=true` (a refused shrink answers 409)."""
-    data = await read_limited(request, settings.max_upload_bytes)
-    # Parsing and storing are blocking work: off the event loop, so other requests carry on.
-    return await run_in_threadpool(svc.add_custom_list, name, data, f"upload:{name}", force=force)
+    `force=true` (a refused shrink answers 409). Bounded by SCREENING_MAX_UPLOAD_BYTES and
+    SCREENING_MAX_UPLOAD_ROWS."""
+    return svc.add_custom_list(
+        name, data, f"upload:{name}", force=force, max_rows=settings.max_upload_rows
+    )
