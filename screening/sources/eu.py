@@ -40,6 +40,7 @@ from ..errors import ParseError
 from . import xmlsafe
 from .base import Files, Identifier, Kind, Name, Record, RemoteFile, SourceSpec
 from .countries import country_or_text, to_iso2
+from .xmlsafe import clean_text
 
 FILE = "xmlFullSanctionsList_1_1.xml"
 URL = (
@@ -66,11 +67,6 @@ def _q(tag: str) -> str:
     return f"{{{NS}}}{tag}"
 
 
-def _clean(value: str | None) -> str | None:
-    text = " ".join((value or "").split())
-    return text or None
-
-
 def _attrs(
     el: Element, skip: tuple[str, ...] = ("logicalId", "regulationLanguage")
 ) -> dict[str, str]:
@@ -84,7 +80,7 @@ def _attrs(
 
 def _country(el: Element) -> str | None:
     code = (el.get("countryIso2Code") or "").strip()
-    desc = _clean(el.get("countryDescription"))
+    desc = clean_text(el.get("countryDescription"))
     if code == "00" or (desc or "").upper() == "UNKNOWN":
         return None
     return to_iso2(code) or country_or_text(desc) or (code or None)
@@ -115,16 +111,16 @@ def _names(e: Element, where: str) -> tuple[str, list[Name], dict[str, list[str]
     ages: list[int] = []  # the nameAlias logicalId: the lower, the older the name
     extra: dict[str, list[str]] = {"functions": [], "titles": [], "genders": []}
     for na in e.findall(_q("nameAlias")):
-        whole = _clean(na.get("wholeName")) or _clean(
+        whole = clean_text(na.get("wholeName")) or clean_text(
             " ".join(na.get(a) or "" for a in ("firstName", "middleName", "lastName"))
         )
         for key, attr in (("functions", "function"), ("titles", "title"), ("genders", "gender")):
-            if (value := _clean(na.get(attr))) and value not in extra[key]:
+            if (value := clean_text(na.get(attr))) and value not in extra[key]:
                 extra[key].append(value)
         if not whole:
             continue
         strong = (na.get("strong") or "").strip().lower()
-        remarks = [r for el in na.findall(_q("remark")) if (r := _clean(el.text))]
+        remarks = [r for el in na.findall(_q("remark")) if (r := clean_text(el.text))]
         quality = next((r for r in remarks if "quality" in r.lower()), None)
         weak = strong in ("false", "0") or bool(quality and "low quality" in quality.lower())
         entries.append((whole, strong in ("true", "1"), weak, quality))
@@ -148,15 +144,15 @@ def _addresses(e: Element) -> tuple[list[str], list[str], list[dict[str, str]]]:
     contacts: list[dict[str, str]] = []
     for a in e.findall(_q("address")):
         country = _country(a)
-        desc = _clean(a.get("countryDescription"))
-        box = _clean(a.get("poBox"))
+        desc = clean_text(a.get("countryDescription"))
+        box = clean_text(a.get("poBox"))
         parts = [
-            _clean(a.get("street")),
+            clean_text(a.get("street")),
             f"PO Box {box}" if box else None,
-            _clean(a.get("zipCode")),
-            _clean(a.get("city")),
-            _clean(a.get("region")),
-            _clean(a.get("place")),
+            clean_text(a.get("zipCode")),
+            clean_text(a.get("city")),
+            clean_text(a.get("region")),
+            clean_text(a.get("place")),
             desc if country else None,
         ]
         if text := ", ".join(p for p in parts if p):
@@ -172,18 +168,18 @@ def _identifications(e: Element) -> tuple[list[Identifier], list[dict[str, str]]
     details: list[dict[str, str]] = []
     for node in e.findall(_q("identification")):
         details.append(_attrs(node))
-        number = _clean(node.get("number")) or _clean(node.get("latinNumber"))
+        number = clean_text(node.get("number")) or clean_text(node.get("latinNumber"))
         if not number:
             continue
         kind = (
-            _clean(node.get("identificationTypeDescription"))
-            or _clean(node.get("identificationTypeCode"))
+            clean_text(node.get("identificationTypeDescription"))
+            or clean_text(node.get("identificationTypeCode"))
             or "identification"
         )
         notes = [f for f in _ID_FLAGS if (node.get(f) or "").lower() in ("true", "1")]
-        notes += [f"issued by {v}" for v in [_clean(node.get("issuedBy"))] if v]
-        notes += [f"issued {v}" for v in [_clean(node.get("issueDate"))] if v]
-        notes += [r for el in node.findall(_q("remark")) if (r := _clean(el.text))]
+        notes += [f"issued by {v}" for v in [clean_text(node.get("issuedBy"))] if v]
+        notes += [f"issued {v}" for v in [clean_text(node.get("issueDate"))] if v]
+        notes += [r for el in node.findall(_q("remark")) if (r := clean_text(el.text))]
         identifiers.append(Identifier(kind, number, _country(node), "; ".join(notes) or None))
     return identifiers, details
 
@@ -203,16 +199,18 @@ def _record(e: Element, n: int) -> Record:
     regulations = []
     for reg in e.findall(_q("regulation")):
         entry = {
-            _CAMEL.sub("_", k).lower(): v for k in _REGULATION_ATTRS if (v := _clean(reg.get(k)))
+            _CAMEL.sub("_", k).lower(): v
+            for k in _REGULATION_ATTRS
+            if (v := clean_text(reg.get(k)))
         }
-        if url := _clean(reg.findtext(_q("publicationUrl"))):
+        if url := clean_text(reg.findtext(_q("publicationUrl"))):
             entry["publication_url"] = url
         regulations.append(entry)
     citizenships = [c for el in e.findall(_q("citizenship")) if (c := _country(el))]
     addresses, address_countries, contacts = _addresses(e)
     identifiers, identification_details = _identifications(e)
-    eu_ref = _clean(e.get("euReferenceNumber"))
-    un_id = _clean(e.get("unitedNationId"))
+    eu_ref = clean_text(e.get("euReferenceNumber"))
+    un_id = clean_text(e.get("unitedNationId"))
     if eu_ref:
         identifiers.insert(0, Identifier("EU reference number", eu_ref))
     if un_id:
@@ -231,9 +229,9 @@ def _record(e: Element, n: int) -> Record:
         "eu_reference_number": eu_ref,
         "united_nation_id": un_id,
         "designation_date": designated.isoformat() if designated else None,
-        "designation_details": _clean(e.get("designationDetails")),
-        "delisting_date": _clean(e.get("delistingDate")),
-        "subject_type": None if subject is None else _clean(subject.get("code")),
+        "designation_details": clean_text(e.get("designationDetails")),
+        "delisting_date": clean_text(e.get("delistingDate")),
+        "subject_type": None if subject is None else clean_text(subject.get("code")),
         "regulations": regulations,
         "birth_dates": [_attrs(b) for b in e.findall(_q("birthdate"))],
         "identifications": identification_details,

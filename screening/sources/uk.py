@@ -42,6 +42,7 @@ from ..errors import ParseError
 from . import xmlsafe
 from .base import Files, Identifier, Kind, Name, NameType, Record, RemoteFile, SourceSpec
 from .countries import country_or_text
+from .xmlsafe import child_text, clean_text
 
 FILE = "UK-Sanctions-List.xml"
 URL = "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml"
@@ -76,18 +77,8 @@ _LISTS = (
 )
 
 
-def _clean(value: str | None) -> str | None:
-    text = " ".join((value or "").split())
-    return text or None
-
-
-def _child(el: Element, tag: str) -> str | None:
-    found = el.find(tag)
-    return None if found is None else _clean(found.text)
-
-
 def _values(el: Element, path: str) -> list[str]:
-    return list(dict.fromkeys(v for c in el.findall(path) if (v := _clean(c.text))))
+    return list(dict.fromkeys(v for c in el.findall(path) if (v := clean_text(c.text))))
 
 
 def _dmy(text: str | None, where: str, field: str) -> date | None:
@@ -124,12 +115,12 @@ def date_of_birth(text: str) -> str:
 def _names(el: Element, where: str) -> tuple[str, list[Name], list[dict[str, str]]]:
     entries: list[tuple[str, str, str | None]] = []  # (name, published type, alias strength)
     for node in el.findall("Names/Name"):
-        value = " ".join(p for t in _NAME_PARTS if (p := _child(node, t)))
-        name_type = _child(node, "NameType") or ""
+        value = " ".join(p for t in _NAME_PARTS if (p := child_text(node, t)))
+        name_type = child_text(node, "NameType") or ""
         if name_type.lower() not in _NAME_TYPES:
             raise ParseError(f"{where}, field Names/Name/NameType: unknown {name_type[:40]!r}")
         if value:
-            entries.append((value, name_type, _child(node, "AliasStrength")))
+            entries.append((value, name_type, child_text(node, "AliasStrength")))
     if not entries:
         raise ParseError(f"{where}, field Names: no name (Name1..Name6 are all empty)")
     primary = next((e for e in entries if e[1].lower() == "primary name"), entries[0])
@@ -150,8 +141,8 @@ def _addresses(el: Element) -> tuple[list[str], list[str]]:
     texts: list[str] = []
     countries: list[str] = []
     for addr in el.findall("Addresses/Address"):
-        country = _child(addr, "AddressCountry")
-        parts = [p for t in _ADDRESS_PARTS if (p := _child(addr, t))]
+        country = child_text(addr, "AddressCountry")
+        parts = [p for t in _ADDRESS_PARTS if (p := child_text(addr, t))]
         if text := ", ".join([*parts, *([country] if country else [])]):
             texts.append(text)
         if code := country_or_text(country):
@@ -161,19 +152,21 @@ def _addresses(el: Element) -> tuple[list[str], list[str]]:
 
 def _identifiers(el: Element, uid: str) -> list[Identifier]:
     ids = [Identifier("UK Sanctions List ID", uid)]
-    if group := _child(el, "OFSIGroupID"):
+    if group := child_text(el, "OFSIGroupID"):
         ids.append(Identifier("OFSI group ID", group))
-    if un_ref := _child(el, "UNReferenceNumber"):
+    if un_ref := child_text(el, "UNReferenceNumber"):
         ids.append(Identifier("UN reference number", un_ref))
     person = "IndividualDetails/Individual"
     for node in el.findall(f"{person}/PassportDetails/Passport"):
-        if number := _child(node, "PassportNumber"):
+        if number := child_text(node, "PassportNumber"):
             ids.append(
-                Identifier("Passport", number, None, _child(node, "PassportAdditionalInformation"))
+                Identifier(
+                    "Passport", number, None, child_text(node, "PassportAdditionalInformation")
+                )
             )
     for node in el.findall(f"{person}/NationalIdentifierDetails/NationalIdentifier"):
-        if number := _child(node, "NationalIdentifierNumber"):
-            note = _child(node, "NationalIdentifierAdditionalInformation")
+        if number := child_text(node, "NationalIdentifierNumber"):
+            note = child_text(node, "NationalIdentifierAdditionalInformation")
             ids.append(Identifier("National identifier", number, None, note))
     for number in _values(el, "ShipDetails/Ship/IMONumbers/IMONumber"):
         ids.append(Identifier("IMO", number))
@@ -200,11 +193,11 @@ def _split(text: str | None) -> list[str]:
 
 
 def _record(el: Element, n: int) -> Record:
-    uid = _child(el, "UniqueID")
+    uid = child_text(el, "UniqueID")
     where = f"{FILE}: Designation #{n}" + (f" ({uid[:40]})" if uid else "")
     if not uid or not _ID_PATTERN.match(uid):
         raise ParseError(f"{where}, field UniqueID: {uid!r} is not an FCDO unique id")
-    kind_text = _child(el, "IndividualEntityShip") or ""
+    kind_text = child_text(el, "IndividualEntityShip") or ""
     if kind_text.lower() not in _KINDS:
         raise ParseError(
             f"{where}, field IndividualEntityShip: unknown {kind_text[:40]!r} "
@@ -217,16 +210,16 @@ def _record(el: Element, n: int) -> Record:
     person = "IndividualDetails/Individual"
     nationalities = _values(el, f"{person}/Nationalities/Nationality")
     countries = [c for v in nationalities if (c := country_or_text(v))] + address_countries
-    listed = _dmy(_child(el, "DateDesignated"), where, "DateDesignated")
-    updated = _dmy(_child(el, "LastUpdated"), where, "LastUpdated")
+    listed = _dmy(child_text(el, "DateDesignated"), where, "DateDesignated")
+    updated = _dmy(child_text(el, "LastUpdated"), where, "LastUpdated")
 
     details: dict[str, Any] = {
         "unique_id": uid,
-        "ofsi_group_id": _child(el, "OFSIGroupID"),
-        "un_reference_number": _child(el, "UNReferenceNumber"),
+        "ofsi_group_id": child_text(el, "OFSIGroupID"),
+        "un_reference_number": child_text(el, "UNReferenceNumber"),
         "type": kind_text,
-        "designation_source": _split(_child(el, "DesignationSource")),
-        "sanctions_imposed": _split(_child(el, "SanctionsImposed")),
+        "designation_source": _split(child_text(el, "DesignationSource")),
+        "sanctions_imposed": _split(child_text(el, "SanctionsImposed")),
         "sanctions_indicators": _indicators(el, where),
         "date_designated": listed.isoformat() if listed else None,
         "last_updated": updated.isoformat() if updated else None,
@@ -237,13 +230,13 @@ def _record(el: Element, n: int) -> Record:
             dict.fromkeys(date_of_birth(d) for d in _values(el, f"{person}/DOBs/DOB"))
         ),
         "places_of_birth": [
-            ", ".join(p for t in ("TownOfBirth", "CountryOfBirth") if (p := _child(loc, t)))
+            ", ".join(p for t in ("TownOfBirth", "CountryOfBirth") if (p := child_text(loc, t)))
             for loc in el.findall(f"{person}/BirthDetails/Location")
         ],
     }
     for key, path in _LISTS:
         details[key] = _values(el, path)
-    program = _child(el, "RegimeName")
+    program = child_text(el, "RegimeName")
     return Record(
         local_id=uid,
         kind=_KINDS[kind_text.lower()],
@@ -312,7 +305,7 @@ def published_date(files: Files) -> date | None:
         elif event == "start" and el.tag != "DateGenerated":
             return None
         elif event == "end" and el.tag == "DateGenerated":
-            return _dmy(_clean(el.text), f"{FILE}: <{_ROOT}>", "DateGenerated")
+            return _dmy(clean_text(el.text), f"{FILE}: <{_ROOT}>", "DateGenerated")
     return None
 
 

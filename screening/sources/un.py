@@ -37,6 +37,7 @@ from ..errors import ParseError
 from . import xmlsafe
 from .base import Files, Identifier, Kind, Name, NameType, Record, RemoteFile, SourceSpec
 from .countries import country_or_text
+from .xmlsafe import child_text, clean_text
 
 FILE = "consolidated.xml"
 URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
@@ -65,18 +66,8 @@ _DOB_FIELDS = ("TYPE_OF_DATE", "DATE", "YEAR", "FROM_YEAR", "TO_YEAR", "NOTE")
 _ALIAS_EXTRA = ("NOTE", "DATE_OF_BIRTH", "CITY_OF_BIRTH", "COUNTRY_OF_BIRTH")
 
 
-def _clean(value: str | None) -> str | None:
-    text = " ".join((value or "").split())
-    return text or None
-
-
-def _child(el: Element, tag: str) -> str | None:
-    found = el.find(tag)
-    return None if found is None else _clean(found.text)
-
-
 def _values(el: Element, tag: str) -> list[str]:
-    return [v for c in el.findall(f"{tag}/VALUE") if (v := _clean(c.text))]
+    return [v for c in el.findall(f"{tag}/VALUE") if (v := clean_text(c.text))]
 
 
 def _fields(el: Element, tags: tuple[str, ...]) -> dict[str, str]:
@@ -85,7 +76,7 @@ def _fields(el: Element, tags: tuple[str, ...]) -> dict[str, str]:
     for tag in tags:
         found = el.find(tag)
         raw = "" if found is None else (found.text or "")
-        text = raw.strip() if tag == "NOTE" else _clean(raw)
+        text = raw.strip() if tag == "NOTE" else clean_text(raw)
         if text:
             out[tag.lower()] = text
     return out
@@ -120,8 +111,8 @@ def _aliases(el: Element, tag: str, where: str) -> tuple[list[Name], list[dict[s
     names: list[Name] = []
     extras: list[dict[str, str]] = []
     for alias in el.findall(f"{tag}_ALIAS"):
-        value = _child(alias, "ALIAS_NAME")
-        quality = _child(alias, "QUALITY")
+        value = child_text(alias, "ALIAS_NAME")
+        quality = child_text(alias, "QUALITY")
         if not value:
             continue  # the empty placeholder <QUALITY/><ALIAS_NAME/>
         name_type: NameType = "aka"
@@ -142,13 +133,13 @@ def _addresses(el: Element, tag: str) -> tuple[list[str], list[str]]:
         parts = [
             p
             for t in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
-            if (p := _child(addr, t))
+            if (p := child_text(addr, t))
         ]
-        note = _child(addr, "NOTE")
+        note = child_text(addr, "NOTE")
         text = ", ".join(parts) + (f" ({note})" if note and parts else note or "")
         if text:
             texts.append(text)
-        if code := _country(_child(addr, "COUNTRY")):
+        if code := _country(child_text(addr, "COUNTRY")):
             countries.append(code)
     return texts, countries
 
@@ -182,17 +173,19 @@ def _unique(items: list[str]) -> tuple[str, ...]:
 
 def _record(el: Element, n: int) -> Record:
     tag = el.tag
-    ref = _child(el, "REFERENCE_NUMBER")
-    where = f"{FILE}: {tag} #{n}" + (f" ({ref})" if ref else f" (DATAID {_child(el, 'DATAID')})")
+    ref = child_text(el, "REFERENCE_NUMBER")
+    where = f"{FILE}: {tag} #{n}" + (
+        f" ({ref})" if ref else f" (DATAID {child_text(el, 'DATAID')})"
+    )
     if not ref:
         raise ParseError(f"{where}, field REFERENCE_NUMBER is empty")
     parts = _NAME_PARTS if tag == "INDIVIDUAL" else _NAME_PARTS[:1]
-    name = " ".join(p for t in parts if (p := _child(el, t)))
+    name = " ".join(p for t in parts if (p := child_text(el, t)))
     if not name:
         raise ParseError(f"{where}, field FIRST_NAME is empty")
 
     aliases, alias_details = _aliases(el, tag, where)
-    original = _child(el, "NAME_ORIGINAL_SCRIPT")
+    original = child_text(el, "NAME_ORIGINAL_SCRIPT")
     if original:
         aliases.append(Name(original, "aka"))
     nationalities = _values(el, "NATIONALITY")
@@ -200,7 +193,10 @@ def _record(el: Element, n: int) -> Record:
     identifiers, documents = _documents(el)
     countries = [c for v in nationalities if (c := _country(v))] + address_countries
 
-    details: dict[str, Any] = {"dataid": _child(el, "DATAID"), "version": _child(el, "VERSIONNUM")}
+    details: dict[str, Any] = {
+        "dataid": child_text(el, "DATAID"),
+        "version": child_text(el, "VERSIONNUM"),
+    }
     for key, values in (
         ("list_type", _values(el, "LIST_TYPE")),
         ("last_updated", _values(el, "LAST_DAY_UPDATED")),
@@ -210,7 +206,7 @@ def _record(el: Element, n: int) -> Record:
     ):
         if values:
             details[key] = values
-    if gender := _child(el, "GENDER"):
+    if gender := child_text(el, "GENDER"):
         details["gender"] = gender
     if original:
         details["name_original_script"] = original
@@ -224,7 +220,7 @@ def _record(el: Element, n: int) -> Record:
         ", ".join(
             p
             for t in ("STREET", "CITY", "STATE_PROVINCE", "COUNTRY", "NOTE")
-            if (p := _child(b, t))
+            if (p := child_text(b, t))
         )
         for b in el.findall("INDIVIDUAL_PLACE_OF_BIRTH")
     ]
@@ -235,7 +231,7 @@ def _record(el: Element, n: int) -> Record:
     if alias_details:
         details["alias_details"] = alias_details
     comments = el.find("COMMENTS1")
-    program = _child(el, "UN_LIST_TYPE")
+    program = child_text(el, "UN_LIST_TYPE")
     return Record(
         local_id=ref,
         kind=_KINDS[tag],
@@ -245,7 +241,7 @@ def _record(el: Element, n: int) -> Record:
         countries=_unique(countries),
         addresses=_unique(addresses),
         identifiers=tuple(identifiers),
-        listing_dates=_listed_on(_child(el, "LISTED_ON"), where),
+        listing_dates=_listed_on(child_text(el, "LISTED_ON"), where),
         remarks=((comments.text or "").strip() or None) if comments is not None else None,
         details={k: v for k, v in details.items() if v is not None},
     )

@@ -1,5 +1,5 @@
 """Streaming hostile-input-safe XML for the list parsers that take no DTD (UN, EU): one place
-for the checks, not one copy per list."""
+for the checks and the text helpers, not one copy per list."""
 
 from __future__ import annotations
 
@@ -39,3 +39,15 @@ def events(name: str, data: bytes, expected: str) -> Iterator[tuple[str, Element
         raise ParseError(
             f"{name}: malformed or truncated XML at line {line}, column {col}: {exc}"
         ) from None
+
+
+def clean_text(value: str | None) -> str | None:
+    """An element's text with its white space folded; None when nothing is left."""
+    text = " ".join((value or "").split())
+    return text or None
+
+
+def child_text(el: Element, tag: str) -> str | None:
+    """The folded text of `el`'s first `tag` child, or None."""
+    found = el.find(tag)
+    return None if found is None else clean_text(found.text)
