@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import httpx
 from sqlmodel import Session, select
@@ -241,10 +240,3 @@ def load_bundled_if_empty(session: Session, settings: Settings) -> list[RefreshO
 def typed_outcome(outcome: Outcome) -> RefreshOutcome:
     """The storage layer's outcome as the typed result faces show."""
     return RefreshOutcome.model_validate(asdict(outcome))
-
-
-def dump(model: Any) -> Any:
-    """A typed result (or a list of them) as JSON-ready data, with the contract's key names."""
-    if isinstance(model, list):
-        return [dump(m) for m in model]
-    return model.model_dump(mode="json", by_alias=True)
