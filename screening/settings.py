@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     # Host names the API answers to (the Host header); "*" for any. Empty: the bound address
     # and the loopback names. JSON list in the environment: '["screening.example.org"]'.
     allowed_hosts: list[str] = Field(default_factory=list)
+    # `screening serve`: worker processes (0 = the default for the database, see
+    # screening/api/server.py), and how long a client may take to send a request head and
+    # each chunk of a body before the connection is closed / the request answered 408.
+    workers: int = 0
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
 
     # HTTP fetching of publishers' files.
     user_agent: str = Field(
