@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -131,3 +131,33 @@ class StoredReport(SQLModel, table=True):
     created_at: datetime
     snapshots: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Migration 0003: the report gzip-compressed (rows stored before keep `report` instead).
+    body: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    size_bytes: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    # Migration 0004: the tenant the upload belongs to (reports are invisible to other tenants).
+    tenant_id: str = Field(default="default", max_length=64, index=True)
+
+
+class Tenant(SQLModel, table=True):
+    """A customer of the service. Public lists are shared; what a tenant stores is its own."""
+
+    __tablename__ = "tenant"
+
+    id: str = Field(primary_key=True, max_length=64)
+    created_at: datetime
+
+
+class ApiKey(SQLModel, table=True):
+    """A machine's key: only its SHA-256 and its visible prefix are kept (see `auth.keys`)."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(foreign_key="tenant.id", max_length=64, index=True)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=16)  # admin | analyst | ci
+    prefix: str = Field(max_length=16, unique=True)
+    key_hash: str = Field(max_length=64)
+    created_at: datetime
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None

@@ -21,13 +21,14 @@ from ..db import engine_for
 from ..errors import InputError
 from ..inventories import Kind, check_size, read_rows
 from ..inventories.limits import check_json_depth
+from ..schemas.accounts import KeyInfo, NewKey, Principal
 from ..schemas.reports import DeviceItem, Report, RowError
 from ..schemas.screening import CompareResult, ScreenResult
 from ..schemas.sources import Diff, Entity, RefreshOutcome, SnapshotInfo, SourceSummary
 from ..settings import Settings, get_settings
 from ..sources.base import SourceSpec
 from ..store import Progress
-from . import catalog, checks, devices, names, reportstore, screenfile
+from . import accounts, catalog, checks, devices, names, reportstore, screenfile
 from .active import ActiveView, active_view
 
 
@@ -281,6 +282,22 @@ class Screening:
             waivers_path=waivers_path,
             max_age=max_age,
         )
+
+    # -- accounts: tenants and API keys ------------------------------------------------------
+    def create_key(self, tenant: str, role: str, name: str | None = None) -> NewKey:
+        return accounts.create_key(self.session, tenant, role, name)
+
+    def keys(self, tenant: str | None = None) -> list[KeyInfo]:
+        return accounts.list_keys(self.session, tenant)
+
+    def revoke_key(self, prefix: str, tenant: str | None = None) -> KeyInfo:
+        return accounts.revoke_key(self.session, prefix, tenant)
+
+    def authenticate(self, secret: str) -> Principal | None:
+        return accounts.authenticate(self.session, secret)
+
+    def has_keys(self) -> bool:
+        return accounts.has_keys(self.session)
 
 
 @contextmanager

@@ -1,0 +1,124 @@
+"""Tenants and API keys in the database: create, list, revoke, and authenticate a bearer key.
+
+Only a key's SHA-256 and visible prefix are stored; the secret is returned once by `create_key`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+
+from ..auth.keys import ROLES, generate_key, hash_key, key_prefix, looks_like_key, same_hash
+from ..errors import InputError, NotFoundError
+from ..models import ApiKey, Tenant
+from ..schemas.accounts import KeyInfo, NewKey, Principal
+from ..snapshots import now_utc
+
+DEFAULT_TENANT = "default"
+_TENANT = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}\Z")
+
+
+def check_tenant_id(tenant: str) -> str:
+    """A tenant id: lower-case letters, digits, `-` and `_`, at most 63 characters."""
+    if not _TENANT.match(tenant):
+        raise InputError(
+            f"tenant {tenant[:80]!r}: use lower-case letters, digits, '-' and '_' "
+            "(at most 63, starting with a letter or digit)"
+        )
+    return tenant
+
+
+def ensure_tenant(session: Session, tenant: str) -> Tenant:
+    row = session.get(Tenant, check_tenant_id(tenant))
+    if row is None:
+        row = Tenant(id=tenant, created_at=now_utc())
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _info(row: ApiKey) -> KeyInfo:
+    return KeyInfo(
+        prefix=row.prefix,
+        tenant=row.tenant_id,
+        name=row.name,
+        role=row.role,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+        last_used_at=row.last_used_at,
+    )
+
+
+def create_key(session: Session, tenant: str, role: str, name: str | None = None) -> NewKey:
+    """A new key for `tenant` (created if new) with `role`; the secret is in the result only."""
+    if role not in ROLES:
+        raise InputError(f"role {role[:40]!r}: use one of {', '.join(ROLES)}")
+    label = (name or f"{role} key").strip()
+    if not label or len(label) > 200 or any(ch in label for ch in "\r\n\0"):
+        raise InputError("key name: give 1 to 200 characters on one line")
+    ensure_tenant(session, tenant)
+    secret = generate_key()
+    row = ApiKey(
+        tenant_id=tenant,
+        name=label,
+        role=role,
+        prefix=key_prefix(secret),
+        key_hash=hash_key(secret),
+        created_at=now_utc(),
+    )
+    session.add(row)
+    session.commit()
+    return NewKey(key=secret, **_info(row).model_dump())
+
+
+def list_keys(session: Session, tenant: str | None = None) -> list[KeyInfo]:
+    stmt = select(ApiKey).order_by(col(ApiKey.tenant_id), col(ApiKey.id))
+    if tenant is not None:
+        stmt = stmt.where(ApiKey.tenant_id == tenant)
+    return [_info(row) for row in session.exec(stmt)]
+
+
+def revoke_key(session: Session, prefix: str, tenant: str | None = None) -> KeyInfo:
+    """Revoke the key named by its visible prefix (within `tenant` when given); revoking twice
+    keeps the first time."""
+    stmt = select(ApiKey).where(ApiKey.prefix == prefix)
+    if tenant is not None:
+        stmt = stmt.where(ApiKey.tenant_id == tenant)
+    row = session.exec(stmt).first()
+    if row is None:
+        raise NotFoundError(f"no key with prefix {prefix[:20]!r}")
+    if row.revoked_at is None:
+        row.revoked_at = now_utc()
+        session.add(row)
+        session.commit()
+    return _info(row)
+
+
+def has_keys(session: Session) -> bool:
+    return session.exec(select(ApiKey.id).limit(1)).first() is not None
+
+
+def authenticate(session: Session, secret: str, *, touch: bool = True) -> Principal | None:
+    """The caller a bearer key names, or None (unknown, malformed or revoked: all alike, so a
+    caller cannot tell which)."""
+    if not looks_like_key(secret):
+        return None
+    row = session.exec(select(ApiKey).where(ApiKey.prefix == key_prefix(secret))).first()
+    if row is None or row.revoked_at is not None or not same_hash(row.key_hash, hash_key(secret)):
+        return None
+    if touch:
+        # Written at most once a minute per key, so a busy CI key does not turn reads into writes.
+        now = now_utc()
+        last = row.last_used_at
+        if last is None or (_aware(now) - _aware(last)).total_seconds() > 60:
+            row.last_used_at = now
+            session.add(row)
+            session.commit()
+    return Principal(tenant=row.tenant_id, role=row.role, key_name=row.name, key_prefix=row.prefix)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands datetimes back without their zone; they were stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
