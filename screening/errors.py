@@ -38,3 +38,11 @@ class RefreshRejected(ScreeningError):
 
 class ConfigError(ScreeningError):
     """The service's settings are unusable."""
+
+
+class AuthError(ScreeningError):
+    """No key, or a key that is unknown, malformed or revoked (all alike to the caller)."""
+
+
+class ForbiddenError(ScreeningError):
+    """The caller's role does not allow this."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,9 @@ class Settings(BaseSettings):
     workers: int = 0
     header_timeout: float = 10.0
     body_timeout: float = 30.0
+    # Every API call but /health needs `Authorization: Bearer <key>` ("keys"). "off" makes every
+    # caller the administrator of tenant `default`; `serve` refuses it unless bound to loopback.
+    auth: Literal["keys", "off"] = "keys"
 
     # HTTP fetching of publishers' files.
     user_agent: str = Field(

@@ -25,6 +25,7 @@ from ..schemas.accounts import KeyInfo, NewKey, Principal
 from ..schemas.reports import DeviceItem, Report, RowError
 from ..schemas.screening import CompareResult, ScreenResult
 from ..schemas.sources import Diff, Entity, RefreshOutcome, SnapshotInfo, SourceSummary
+from ..schemas.stored import StoredReportInfo
 from ..settings import Settings, get_settings
 from ..sources.base import SourceSpec
 from ..store import Progress
@@ -236,7 +237,14 @@ class Screening:
         return devices.score_rows(ctx, self._rows(source, filename, kind), profile, kind)
 
     def score_upload(
-        self, data: bytes, filename: str, kind: Kind, profile: str, *, store: bool
+        self,
+        data: bytes,
+        filename: str,
+        kind: Kind,
+        profile: str,
+        *,
+        store: bool,
+        tenant: str = "default",
     ) -> Report:
         """An uploaded file scored; stored with the list versions used when `store`. The whole
         file is read and scored before anything is stored."""
@@ -252,16 +260,22 @@ class Screening:
         report = devices.build_report(ctx, rows, profile, kind)
         report.file = filename
         if store:
-            rid, when = reportstore.store_report(self.session, self.settings, report)
+            rid, when = reportstore.store_report(self.session, self.settings, report, tenant)
             report.id, report.created_at = rid, when.isoformat()
         return report
 
-    def report(self, report_id: str) -> Report:
-        """A stored report (404 for an unknown id)."""
-        return reportstore.get_report(self.session, report_id)
+    def report(self, report_id: str, tenant: str = "default") -> Report:
+        """A stored report of `tenant` (404 for an unknown id or another tenant's)."""
+        return reportstore.get_report(self.session, report_id, tenant)
 
-    def delete_report(self, report_id: str) -> None:
-        reportstore.delete_report(self.session, report_id)
+    def delete_report(self, report_id: str, tenant: str = "default") -> None:
+        reportstore.delete_report(self.session, report_id, tenant)
+
+    def reports(
+        self, tenant: str = "default", kind: str | None = None, limit: int = 100
+    ) -> list[StoredReportInfo]:
+        """The tenant's stored reports, newest first."""
+        return reportstore.list_reports(self.session, tenant, kind, limit)
 
     # -- the CI gate -------------------------------------------------------------------------
     def check(

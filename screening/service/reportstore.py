@@ -25,6 +25,7 @@ from sqlmodel import Session
 from ..errors import InputError, NotFoundError
 from ..models import StoredReport
 from ..schemas.reports import InventoryReport, OrderReport, Report
+from ..schemas.stored import StoredReportInfo
 from ..settings import Settings
 from ..snapshots import now_utc
 
@@ -92,7 +93,9 @@ def compress_report(report: dict[str, Any], limit: int, filename: str) -> bytes:
     return b"".join(out)
 
 
-def store_report(session: Session, settings: Settings, report: Report) -> tuple[str, datetime]:
+def store_report(
+    session: Session, settings: Settings, report: Report, tenant: str = "default"
+) -> tuple[str, datetime]:
     """Store `report` compressed and return its id and time, after applying retention; refused
     (and nothing stored) when over the per-report or total limit."""
     filename, profile, kind = report.file or "upload", report.profile, report.kind
@@ -118,6 +121,7 @@ def store_report(session: Session, settings: Settings, report: Report) -> tuple[
             created_at=now,
             snapshots=report.snapshots,
             report={},
+            tenant_id=tenant,
         )
     )
     session.flush()
@@ -140,10 +144,11 @@ def apply_retention(session: Session, settings: Settings, now: datetime | None =
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def get_report(session: Session, report_id: str) -> Report:
-    """A stored report, decompressed and typed, with its id and when it was stored."""
+def get_report(session: Session, report_id: str, tenant: str = "default") -> Report:
+    """A stored report of `tenant`, decompressed and typed, with its id and when it was stored.
+    Another tenant's report is not found, as if it did not exist."""
     row = session.get(StoredReport, report_id)
-    if row is None:
+    if row is None or row.tenant_id != tenant:
         raise NotFoundError(f"no stored inventory {report_id[:80]!r}")
     body = session.execute(select(REPORTS.c.body).where(REPORTS.c.id == report_id)).scalar()
     data: dict[str, Any] = json.loads(zlib.decompress(body, _GZIP)) if body else dict(row.report)
@@ -154,11 +159,44 @@ def get_report(session: Session, report_id: str) -> Report:
     return model.model_validate(data)
 
 
-def delete_report(session: Session, report_id: str) -> None:
-    """Delete one stored report; NotFoundError when there is none with that id."""
-    stmt = delete(StoredReport).where(StoredReport.id == report_id)  # type: ignore[arg-type]
+def delete_report(session: Session, report_id: str, tenant: str = "default") -> None:
+    """Delete one stored report of `tenant`; NotFoundError when it has none with that id."""
+    stmt = delete(StoredReport).where(
+        StoredReport.id == report_id,  # type: ignore[arg-type]
+        StoredReport.tenant_id == tenant,  # type: ignore[arg-type]
+    )
     result = session.execute(stmt.execution_options(synchronize_session=False))
     if not result.rowcount:  # type: ignore[attr-defined]
         session.rollback()
         raise NotFoundError(f"no stored inventory {report_id[:80]!r}")
     session.commit()
+
+
+def list_reports(
+    session: Session, tenant: str = "default", kind: str | None = None, limit: int = 100
+) -> list[StoredReportInfo]:
+    """The tenant's stored reports, newest first (without their bodies)."""
+    stmt = select(
+        StoredReport.id,  # type: ignore[call-overload]
+        StoredReport.kind,
+        StoredReport.filename,
+        StoredReport.profile,
+        StoredReport.created_at,
+        StoredReport.snapshots,
+        REPORTS.c.size_bytes,
+    ).where(StoredReport.tenant_id == tenant)
+    if kind is not None:
+        stmt = stmt.where(StoredReport.kind == kind)
+    stmt = stmt.order_by(StoredReport.created_at.desc()).limit(limit)  # type: ignore[attr-defined]
+    return [
+        StoredReportInfo(
+            id=r[0],
+            kind=r[1],
+            file=r[2],
+            profile=r[3],
+            created_at=r[4].isoformat(),
+            snapshots=dict(r[5] or {}),
+            size_bytes=int(r[6] or 0),
+        )
+        for r in session.execute(stmt)
+    ]
