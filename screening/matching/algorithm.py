@@ -64,6 +64,7 @@ class KindConfig:
     country_mismatch: float
     weak_alias: float
     different_qualifier: float = 0.0
+    extra_place: float = 0.0
     different_part: float = 0.0
     thin_match: float = 0.0
     extra_given_name: float = 0.0
@@ -82,6 +83,7 @@ CONFIGS: dict[str, KindConfig] = {
         country_mismatch=-0.1,
         weak_alias=-0.05,
         different_qualifier=-0.2,
+        extra_place=-0.2,
         different_part=-0.1,
         thin_match=-0.15,
     ),
@@ -195,6 +197,7 @@ def evaluate(
 
     qualify("number_mismatch", ft.number_mismatch, cfg.number_mismatch, q, c)
     qualify("different_qualifier", ft.different_qualifier, cfg.different_qualifier, q, c, al)
+    qualify("extra_place", ft.extra_place, cfg.extra_place, q, c, al)
     qualify("different_part", ft.different_part, cfg.different_part, q, c, al)
     qualify("extra_given_name", ft.extra_given_name, cfg.extra_given_name, q, c, al)
     if not by_acronym:

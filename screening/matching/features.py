@@ -89,6 +89,58 @@ def different_qualifier(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tupl
     return 1.0, f"{_words(q.tokens, left)} vs {_words(c.tokens, right)}"
 
 
+def _trailing_places(name: NameAnalysis, idx: list[int]) -> list[int]:
+    """The unpaired places of a name that come after its first distinctive word."""
+    first = next(
+        (k for k, t in enumerate(name.tokens) if t.category in ("core", "acronym", "letter")),
+        None,
+    )
+    if first is None:
+        return []
+    return [
+        i
+        for i in idx
+        if i > first
+        and name.tokens[i].category == "place"
+        and not _demonym(name.tokens[i].original, name.tokens[i].text)
+    ]
+
+
+def _demonym(original: str, text: str) -> bool:
+    """A country written as its adjective ("Iranian", "Chinese"): the home country's, not a
+    branch's."""
+    return original != text and original.endswith(("an", "ese", "ish", "i"))
+
+
+def _only_places(name: NameAnalysis, idx: list[int]) -> bool:
+    return all(name.tokens[i].category in ("place", "legal", "stop") for i in idx)
+
+
+def extra_place(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float, str]:
+    """One name carries a place after its distinctive words that the other lacks, with no place
+    in its stead: a branch or a national subsidiary ("VTB Bank Azerbaijan" is not "VTB Bank",
+    "Huawei Device (Shenzhen)" not "Huawei Device"). A place leading the name ("Hangzhou
+    Hikvision") is the seat a short name leaves out, and costs only its weight."""
+    if not al.pairs or al.core_missed:
+        return 0.0, ""
+    left = _trailing_places(q, al.unmatched_query)
+    right = _trailing_places(c, al.unmatched_candidate)
+    if left and right:
+        return 0.0, ""
+    if (left and _unpaired_qualifiers(c, al.unmatched_candidate)) or (
+        right and _unpaired_qualifiers(q, al.unmatched_query)
+    ):
+        return 0.0, ""  # a place or trade word in its stead: different_qualifier
+    # The place must be all that one name has more (else it is a longer name, not a branch).
+    if not _only_places(q, al.unmatched_query) or not _only_places(c, al.unmatched_candidate):
+        return 0.0, ""
+    if left:
+        return 1.0, _words(q.tokens, left)
+    if right:
+        return 1.0, _words(c.tokens, right)
+    return 0.0, ""
+
+
 def _distinctive_unpaired(name: NameAnalysis, idx: list[int]) -> list[int]:
     return [i for i in idx if name.tokens[i].weight >= DISTINCTIVE]
 

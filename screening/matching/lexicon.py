@@ -162,23 +162,63 @@ def near_phrase(word: str) -> tuple[tuple[str, ...], str] | None:
 
 
 # Legal forms that are written glued on to the word before them ("DENIZ CAPITALllp").
-_GLUED_SUFFIXES = ("limited", "company", "gmbh", "corp", "llp", "llc", "ltd", "jsc", "inc")
+_GLUED_SUFFIXES = (
+    "corporation",
+    "limited",
+    "company",
+    "gmbh",
+    "corp",
+    "sarl",
+    "llp",
+    "llc",
+    "ltd",
+    "jsc",
+    "inc",
+    "ooo",
+)
+# ... or on to the word after them ("LLCforta", "JOINT STOCK COMPANYsovcomflot").
+_GLUED_PREFIXES = ("company", "limited", "llc", "ooo", "jsc", "pjsc", "ojsc", "cjsc", "ltd")
 
 
 def split_glued(word: str) -> tuple[str, str] | None:
     """An unrecognised word that is two words written together: a word and a legal form glued
-    on ("capitalllp" -> "capital", "llp"), or two recognised words ("marinesystems" -> "marine",
-    "systems")."""
+    on ("capitalllp" -> "capital", "llp"; "llcforta" -> "llc", "forta"), or two recognised words
+    ("marinesystems" -> "marine", "systems")."""
     if len(word) < 6 or not word.isalpha():
         return None
     for suffix in _GLUED_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)], suffix
+    for prefix in _GLUED_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return prefix, word[len(prefix) :]
     if len(word) >= 8:
         for cut in range(3, len(word) - 2):
             if word[:cut] in PHRASES and word[cut:] in PHRASES:
                 return word[:cut], word[cut:]
     return None
+
+
+def mend_broken(words: list[str]) -> list[str]:
+    """Two neighbouring words that are one recognised word broken in two, at least one half
+    unrecognised ("liabi lity" -> "liability", "corp oration" -> "corporation"): a line break or
+    a stray space in the source."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words):
+            joined = words[i] + words[i + 1]
+            if (
+                joined in PHRASES
+                and joined.isalpha()
+                and (words[i] not in PHRASES or words[i + 1] not in PHRASES)
+            ):
+                out.append(joined)
+                i += 2
+                continue
+        out.append(words[i])
+        i += 1
+    return out
 
 
 def canonical_word(word: str) -> str | None:

@@ -24,7 +24,15 @@ from typing import NamedTuple
 from anyascii import anyascii
 
 from . import vocab
-from .lexicon import MAX_PHRASE, PHRASES, abbreviates, near_phrase, phonetic_key, split_glued
+from .lexicon import (
+    MAX_PHRASE,
+    PHRASES,
+    abbreviates,
+    mend_broken,
+    near_phrase,
+    phonetic_key,
+    split_glued,
+)
 from .parts import common_part_weight, person_parts, spelled_numbers, word_category
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -171,7 +179,7 @@ def _singular(word: str) -> str | None:
 
 def _party_tokens(words: list[str]) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
-    words = spelled_numbers(words)
+    words = mend_broken(spelled_numbers(words))
     i = 0
     while i < len(words):
         for size in range(min(MAX_PHRASE, len(words) - i), 0, -1):

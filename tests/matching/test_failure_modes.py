@@ -204,3 +204,27 @@ def test_the_score_is_symmetric_when_every_word_pairs(
 def test_case_and_punctuation_do_not_change_the_score(name: tuple[str, str]) -> None:
     text, kind = name
     assert _score(text.upper().replace(",", " "), text, kind) == _score(text, text, kind)
+
+
+def test_a_national_branch_is_a_different_party() -> None:
+    """OFAC SDN lists "JSC VTB BANK" and its Azerbaijani subsidiary "JSC VTB BANK AZERBAIJAN" as
+    two entries; Huawei's Canadian company is an Entity List entry of its own. A place leading a
+    name is the seat a short name leaves out: "Hangzhou Hikvision" still finds Hikvision."""
+    score, explanation = compare("JSC VTB BANK AZERBAIJAN", "JSC VTB BANK")
+    assert score < default_threshold("organization")
+    assert "extra_place" in [f.name for f in explanation.features]
+    assert _score("Huawei Technologies Co., Ltd.", "Huawei Technologies Canada Co., Ltd.") < (
+        default_threshold("organization")
+    )
+    score, explanation = compare("Hikvision", "Hangzhou Hikvision Digital Technology Co., Ltd.")
+    assert "extra_place" not in [f.name for f in explanation.features]
+
+
+def test_a_word_broken_or_glued_by_a_stray_space_is_mended() -> None:
+    """OFAC SDN "LIMITED LIABILITY COMPANY VERUS" and "LLC FORTA", with a stray space (a line
+    break in a PDF) or a lost one: the legal form is still read as one."""
+    assert _score("LIMITED LIABI LITY COMPANY VERUS", "LIMITED LIABILITY COMPANY VERUS") >= (
+        default_threshold("organization")
+    )
+    assert [t[2] for t in weighted_tokens("LLCforta")] == ["legal", "core"]
+    assert _score("LLCforta", "LLC FORTA") >= default_threshold("organization")
