@@ -161,3 +161,24 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
+
+
+class Vendor(SQLModel, table=True):
+    """A supplier in a tenant's vendor master, with its latest screening (re-screened when the
+    lists change)."""
+
+    __tablename__ = "vendor"
+    __table_args__ = (Index("ix_vendor_tenant_name", "tenant_id", "name"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    tenant_id: str = Field(foreign_key="tenant.id", max_length=64)
+    name: str = Field(max_length=1000)
+    country: str | None = Field(default=None, max_length=64)
+    identifiers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    external_id: str | None = Field(default=None, max_length=200)
+    created_at: datetime
+    screened_at: datetime | None = None
+    # The list versions and the hits (parties at or above the threshold) of the last screening.
+    snapshots: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    hits: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    hit_count: int = 0

@@ -26,10 +26,11 @@ from ..schemas.reports import DeviceItem, Report, RowError
 from ..schemas.screening import CompareResult, ScreenResult
 from ..schemas.sources import Diff, Entity, RefreshOutcome, SnapshotInfo, SourceSummary
 from ..schemas.stored import StoredReportInfo
+from ..schemas.vendors import Vendor, VendorImport, VendorIn
 from ..settings import Settings, get_settings
 from ..sources.base import SourceSpec
 from ..store import Progress
-from . import accounts, catalog, checks, devices, names, reportstore, screenfile
+from . import accounts, catalog, checks, devices, names, reportstore, screenfile, vendors
 from .active import ActiveView, active_view
 
 
@@ -312,6 +313,35 @@ class Screening:
 
     def has_keys(self) -> bool:
         return accounts.has_keys(self.session)
+
+    # -- the vendor master ---------------------------------------------------------------------
+    def add_vendor(self, item: VendorIn, tenant: str = "default") -> Vendor:
+        return vendors.add_vendor(self.session, self.settings, tenant, item)
+
+    def vendor(self, vendor_id: str, tenant: str = "default") -> Vendor:
+        return vendors.get_vendor(self.session, tenant, vendor_id)
+
+    def delete_vendor(self, vendor_id: str, tenant: str = "default") -> None:
+        vendors.delete_vendor(self.session, tenant, vendor_id)
+
+    def vendors(
+        self,
+        tenant: str = "default",
+        *,
+        has_hits: bool | None = None,
+        name: str | None = None,
+        limit: int = 1000,
+        offset: int = 0,
+    ) -> list[Vendor]:
+        return vendors.list_vendors(
+            self.session, tenant, has_hits=has_hits, name=name, limit=limit, offset=offset
+        )
+
+    def import_vendors(self, data: bytes, filename: str, tenant: str = "default") -> VendorImport:
+        """A vendor CSV stored whole (every row screened), or refused whole naming bad rows."""
+        check_size(len(data), self.settings.max_upload_bytes, filename)
+        items = vendors.read_vendor_csv(data, filename, self.settings.max_upload_rows)
+        return vendors.import_vendors(self.session, self.settings, tenant, items)
 
 
 @contextmanager

@@ -1,0 +1,215 @@
+"""The vendor master: a tenant's suppliers, each stored with its latest screening.
+
+A vendor is screened when it is added and again whenever the lists change (the monitoring
+issue's re-screening). Only hits (parties at or above the threshold) are kept, with the list
+versions they were found in, so a later screening can be compared with this one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from ..errors import InputError, NotFoundError, TooLargeError
+from ..models import Vendor as VendorRow
+from ..schemas.screening import ScreenResult
+from ..schemas.vendors import HitListing, Vendor, VendorHit, VendorImport, VendorIn, VendorScreening
+from ..settings import Settings
+from ..snapshots import now_utc
+from . import names
+from .accounts import ensure_tenant
+
+IMPORT_COLUMNS = ("name", "country", "identifiers", "external_id")
+
+
+def hits_of(result: ScreenResult) -> list[VendorHit]:
+    """The parties of a screening that are hits, in the order screening ranked them."""
+    return [
+        VendorHit(
+            party=p.name,
+            score=p.score,
+            relation=p.relation,
+            summary=p.summary,
+            listings=[
+                HitListing(
+                    entity_id=li.entity_id,
+                    source=li.source,
+                    matched_name=li.matched_name,
+                    listed_on=li.listed_on,
+                    programs=list(li.programs),
+                )
+                for li in p.listings
+            ],
+        )
+        for p in result.parties
+        if p.match
+    ]
+
+
+def _screen(session: Session, settings: Settings, row: VendorRow) -> None:
+    result = names.screen_name(
+        session,
+        settings,
+        row.name,
+        country=row.country,
+        identifiers=list(row.identifiers) or None,
+        limit=50,
+    )
+    hits = hits_of(result)
+    row.hits = [h.model_dump(mode="json") for h in hits]
+    row.hit_count = len(hits)
+    row.snapshots = dict(result.snapshots)
+    row.screened_at = now_utc()
+
+
+def to_model(row: VendorRow) -> Vendor:
+    return Vendor(
+        id=row.id,
+        name=row.name,
+        country=row.country,
+        identifiers=list(row.identifiers),
+        external_id=row.external_id,
+        created_at=row.created_at.isoformat(),
+        has_hits=row.hit_count > 0,
+        screening=VendorScreening(
+            screened_at=row.screened_at.isoformat() if row.screened_at else None,
+            snapshots=dict(row.snapshots),
+            hits=[VendorHit.model_validate(h) for h in row.hits],
+        ),
+    )
+
+
+def _new_row(tenant: str, item: VendorIn) -> VendorRow:
+    return VendorRow(
+        id=str(uuid.uuid4()),
+        tenant_id=tenant,
+        name=item.name.strip(),
+        country=(item.country or "").strip() or None,
+        identifiers=[i.strip() for i in item.identifiers if i.strip()],
+        external_id=(item.external_id or "").strip() or None,
+        created_at=now_utc(),
+    )
+
+
+def add_vendor(session: Session, settings: Settings, tenant: str, item: VendorIn) -> Vendor:
+    """Store a vendor for `tenant`, screened against the active lists."""
+    if not item.name.strip():
+        raise InputError("name: give the vendor's name")
+    ensure_tenant(session, tenant)
+    row = _new_row(tenant, item)
+    _screen(session, settings, row)
+    session.add(row)
+    session.commit()
+    return to_model(row)
+
+
+def _row(session: Session, tenant: str, vendor_id: str) -> VendorRow:
+    row = session.get(VendorRow, vendor_id)
+    if row is None or row.tenant_id != tenant:  # another tenant's vendor does not exist here
+        raise NotFoundError(f"no vendor {vendor_id[:80]!r}")
+    return row
+
+
+def get_vendor(session: Session, tenant: str, vendor_id: str) -> Vendor:
+    return to_model(_row(session, tenant, vendor_id))
+
+
+def delete_vendor(session: Session, tenant: str, vendor_id: str) -> None:
+    session.delete(_row(session, tenant, vendor_id))
+    session.commit()
+
+
+def list_vendors(
+    session: Session,
+    tenant: str,
+    *,
+    has_hits: bool | None = None,
+    name: str | None = None,
+    limit: int = 1000,
+    offset: int = 0,
+) -> list[Vendor]:
+    """The tenant's vendors by name; `has_hits` keeps those with (or without) a current hit,
+    `name` those whose name contains it (case-insensitive)."""
+    stmt = select(VendorRow).where(VendorRow.tenant_id == tenant)
+    if has_hits is True:
+        stmt = stmt.where(VendorRow.hit_count > 0)
+    elif has_hits is False:
+        stmt = stmt.where(VendorRow.hit_count == 0)
+    if name:
+        stmt = stmt.where(col(VendorRow.name).ilike(f"%{name}%"))
+    stmt = stmt.order_by(col(VendorRow.name), col(VendorRow.id)).offset(offset).limit(limit)
+    return [to_model(r) for r in session.exec(stmt)]
+
+
+def read_vendor_csv(data: bytes, filename: str, max_rows: int) -> list[VendorIn]:
+    """The vendors of an import CSV (header `name`, optional `country`, `identifiers` split on
+    `;`, `external_id`). Every bad row is named; one bad row refuses the whole file."""
+    text = names.decode_csv(data, filename)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "name" not in header:
+        raise InputError(
+            f"{filename}: line 1: no 'name' column (header: {', '.join(header)[:200]})"
+        )
+    unknown = [h for h in header if h not in IMPORT_COLUMNS]
+    if unknown:
+        raise InputError(
+            f"{filename}: line 1: unknown column(s) {', '.join(unknown)[:200]} "
+            f"(known: {', '.join(IMPORT_COLUMNS)})"
+        )
+    reader.fieldnames = header
+    items: list[VendorIn] = []
+    problems: list[str] = []
+    for number, raw in enumerate(reader, start=1):
+        if number > max_rows:
+            raise TooLargeError(
+                f"{filename}: more than {max_rows:,} rows (SCREENING_MAX_UPLOAD_ROWS)"
+            )
+        if None in raw:
+            problems.append(f"row {number}: more cells than columns")
+            continue
+        cells: dict[str, Any] = {k: (v or "").strip() for k, v in raw.items()}
+        if not any(cells.values()):
+            continue  # a blank line
+        cells["identifiers"] = [
+            i.strip() for i in cells.get("identifiers", "").split(";") if i.strip()
+        ]
+        try:
+            items.append(VendorIn.model_validate(cells))
+        except ValueError as exc:
+            field = _first_field(exc)
+            problems.append(f"row {number}: {field}")
+    if problems:
+        shown = "; ".join(problems[:10]) + ("; …" if len(problems) > 10 else "")
+        raise InputError(f"{filename}: {len(problems)} bad row(s), nothing imported: {shown}")
+    if not items:
+        raise InputError(f"{filename}: no vendors in the file")
+    return items
+
+
+def _first_field(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        for e in errors():
+            where = ".".join(str(p) for p in e.get("loc", ())) or "row"
+            return f"{where}: {e.get('msg', 'invalid')}"
+    return "invalid"
+
+
+def import_vendors(
+    session: Session, settings: Settings, tenant: str, items: Iterable[VendorIn]
+) -> VendorImport:
+    """Store every vendor (screened) in one transaction."""
+    ensure_tenant(session, tenant)
+    rows = [_new_row(tenant, item) for item in items]
+    for row in rows:
+        _screen(session, settings, row)
+    session.add_all(rows)
+    session.commit()
+    made = [to_model(r) for r in rows]
+    return VendorImport(imported=len(made), with_hits=sum(v.has_hits for v in made), vendors=made)
