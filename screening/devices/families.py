@@ -12,11 +12,18 @@ in the matching engine; `FamilyResolver` is the default and the fallback. It tri
    rapidfuzz: "Hikivision", "Dahau", "Huwaei"). Short names allow only a swapped or replaced
    letter, never an added or dropped one, so "Tandy" is not "Tiandy"; names under five letters
    ("Axis", "ZTE", "LTS") must match exactly. Confidence: at most medium.
-3. word: one word of the name is a row's one-word name ("Hikvision USA", "Dahua Security
+3. fragment: the name is part of a row's longer name, every word of it taken from that name
+   and one of them a one-word name of the same family ("Hangzhou Hikvision", "Zhejiang Dahua",
+   "Chengdu Dahua", "浙江大华": a legal name cut short). Confidence: at most medium. Words that
+   are only places and trade words ("Hangzhou Digital Technology") name no family.
+4. word: one word of the name is a row's one-word name ("Hikvision USA", "Dahua Security
    Cameras"). Medium when every other word is a trade word (camera, security, USA...), else low:
    "Shanghai Dahua Scale Factory" is a real, unrelated company.
 
-A hit's confidence is never above its row's: a name found only on a `low` row stays low.
+A hit's confidence is never above its row's: a name found only on a `low` row stays low, unless
+the name itself names the family's parent as words of its own ("Prama Hikvision India" names
+Hikvision): the name corroborates the unverified row, which then counts as medium (the rule the
+name screening applies to family rows too, screening.matching.families).
 """
 
 from __future__ import annotations
@@ -74,6 +81,47 @@ def near_miss(a: str, b: str) -> int | None:
     return distance if distance <= limit else None
 
 
+def family_words(reference: Reference) -> dict[str, frozenset[str]]:
+    """Per family, the compact keys of its one-word names ("hikvision", "ezviz", "dahua"...)."""
+    out: dict[str, set[str]] = {}
+    for member in reference.members:
+        if member.family is None:
+            continue
+        for name in member.names:
+            key = name_key(name)
+            if len(key.words) == 1 and len(key.compact) >= 4:
+                out.setdefault(member.family, set()).add(key.compact)
+    return {family: frozenset(words) for family, words in out.items()}
+
+
+def names_parent(reference: Reference, member: FamilyMember, text: str) -> str | None:
+    """The family's parent name when `text` contains it as whole words of its own (spaces
+    aside: "PRAMA HIK-VISION" names "Hikvision"), else None."""
+    parent = reference.parent(member.family) if member.family else None
+    if parent is None:
+        return None
+    want = name_key(parent.name).compact
+    words = name_key(text).words
+    for i in range(len(words)):
+        joined = ""
+        for word in words[i:]:
+            joined += word
+            if joined == want:
+                return parent.name
+            if len(joined) >= len(want):
+                break
+    return None
+
+
+def row_cap(reference: Reference, member: FamilyMember, text: str) -> Confidence:
+    """The most a claim through `member` may be worth when it rests on the name `text`: the
+    row's confidence, or medium for a `low` row the name corroborates (see the module
+    docstring)."""
+    if member.confidence == "low" and names_parent(reference, member, text):
+        return "medium"
+    return member.confidence
+
+
 def member_for_hit(reference: Reference, hit: FamilyHit) -> FamilyMember | None:
     """The families.csv row a hit stands for: by `entity`, else by its matched alias."""
     if hit.entity is not None:
@@ -92,22 +140,37 @@ class FamilyResolver:
         self._names: list[tuple[FamilyMember, str, NameKey]] = [
             (member, name, name_key(name)) for member in reference.members for name in member.names
         ]
+        self._family_words = family_words(reference)
 
     def __call__(self, text: str) -> FamilyHit | None:
         query = name_key(text)
         if not query.compact:
             return None
-        return self._exact(text) or self._near(query) or self._word(query)
+        return (
+            self._exact(text)
+            or self._near(query, text)
+            or self._fragment(query, text)
+            or self._word(query, text)
+        )
 
     def _hit(
-        self, member: FamilyMember, alias: str, match: Confidence, score: float, how: str
+        self,
+        member: FamilyMember,
+        alias: str,
+        match: Confidence,
+        score: float,
+        how: str,
+        text: str,
     ) -> FamilyHit:
-        confidence = weaker(match, member.confidence)
+        confidence = weaker(match, row_cap(self.reference, member, text))
         family = member.family or "no family (unverified claim)"
         why = (
             f"{how} {alias!r}, a {member.relation.replace('_', ' ')} row of {family} "
             f"({member.confidence} confidence: {member.source})"
         )
+        parent = names_parent(self.reference, member, text) if member.confidence == "low" else None
+        if parent:
+            why += f"; the name itself names {parent}, which corroborates the row"
         return FamilyHit(
             family=member.family,
             matched_alias=alias,
@@ -128,9 +191,9 @@ class FamilyResolver:
             (n for n in member.names if name_key(n).compact in (key.compact, key.full)),
             member.name,
         )
-        return self._hit(member, alias, "high", 1.0, "exact match (legal form ignored) on")
+        return self._hit(member, alias, "high", 1.0, "exact match (legal form ignored) on", text)
 
-    def _near(self, query: NameKey) -> FamilyHit | None:
+    def _near(self, query: NameKey, text: str) -> FamilyHit | None:
         found: list[tuple[float, int, int, FamilyMember, str]] = []
         for member, alias, key in self._names:
             slips = near_miss(query.compact, key.compact) if key.compact else None
@@ -141,9 +204,29 @@ class FamilyResolver:
         if not found:
             return None
         score, _, _, member, alias = max(found, key=lambda c: c[:3])
-        return self._hit(member, alias, "medium", score, "near-miss spelling of")
+        return self._hit(member, alias, "medium", score, "near-miss spelling of", text)
 
-    def _word(self, query: NameKey) -> FamilyHit | None:
+    def _fragment(self, query: NameKey, text: str) -> FamilyHit | None:
+        if len(query.words) < 2:
+            return None
+        words = set(query.words)
+        found: list[tuple[float, int, int, FamilyMember, str]] = []
+        for member, alias, key in self._names:
+            if member.family is None or len(key.words) <= len(query.words):
+                continue
+            if not words <= set(key.words):
+                continue
+            if not words & self._family_words.get(member.family, frozenset()):
+                continue  # only places and trade words: "Hangzhou Digital Technology"
+            conf, order = _preference(member)
+            found.append((len(query.words) / len(key.words), -conf, -order, member, alias))
+        if not found:
+            return None
+        share, _, _, member, alias = max(found, key=lambda c: c[:3])
+        score = 0.8 + 0.15 * share
+        return self._hit(member, alias, "medium", score, "every word is part of the name", text)
+
+    def _word(self, query: NameKey, text: str) -> FamilyHit | None:
         best: tuple[float, FamilyMember, str, Confidence] | None = None
         for member, alias, key in self._names:
             if len(key.words) != 1 or len(key.compact) < 4:
@@ -163,7 +246,7 @@ class FamilyResolver:
             return None
         score, member, alias, match = best
         how = "one word of the name is" if match == "medium" else "weak: among other words,"
-        return self._hit(member, alias, match, score, how)
+        return self._hit(member, alias, match, score, how, text)
 
 
 def default_resolver(reference: Reference) -> Resolver:

@@ -33,7 +33,7 @@ from datetime import date
 from typing import Literal
 
 from .facts import DeviceFacts, Evidence
-from .families import FamilyHit, Resolver, member_for_hit, weaker
+from .families import FamilyHit, Resolver, member_for_hit, names_parent, row_cap, weaker
 from .oui import TABLE as OUI_TABLE
 from .oui import OuiRegistration, lookup_oui
 from .patterns import match_patterns
@@ -167,8 +167,12 @@ class _Collector:
         confidence: Confidence,
         how: str,
         source: str,
+        named: str | None = None,
     ) -> None:
-        confidence = weaker(confidence, member.confidence)
+        """`named`: the name the claim rests on (a declared make, a MAC registrant), which may
+        corroborate a `low` row by naming the family's parent itself."""
+        cap = row_cap(self.reference, member, named) if named else member.confidence
+        confidence = weaker(confidence, cap)
         kind = _kind(member, confidence, self.judged_on)
         claim = Claim(
             signal=signal,
@@ -184,15 +188,29 @@ class _Collector:
         weight = CONFIDENCE_WEIGHT[confidence] if kind in ("maker", "weak") else 0
         self.claims.append(claim)
         finding = _finding(claim, member, how, self.judged)
+        parent = names_parent(self.reference, member, named) if named else None
+        if member.confidence == "low" and parent and kind == "maker":
+            finding += (
+                f"; the row is unverified ({member.note or member.source}), but the name "
+                f"{named!r} itself names {parent}, which corroborates it"
+            )
         self.evidence.append(Evidence(signal, value, finding, source, weight))
 
-    def hit(self, signal: str, value: str, hit: FamilyHit, source_prefix: str = "") -> bool:
+    def hit(
+        self,
+        signal: str,
+        value: str,
+        hit: FamilyHit,
+        source_prefix: str = "",
+        named: str | None = None,
+    ) -> bool:
         member = member_for_hit(self.reference, hit)
         if member is None:
             self.note(signal, value, f"resolver: {hit.explanation} (no table row)", "resolver")
             return False
         how = f"resolves to {hit.matched_alias!r} (score {hit.score:.2f}) ="
-        self.claim(signal, value, member, hit.confidence, how, source_prefix + member.cite)
+        named = named or value
+        self.claim(signal, value, member, hit.confidence, how, source_prefix + member.cite, named)
         return True
 
 
@@ -213,10 +231,10 @@ def _mac(c: _Collector, mac: str, resolve_name: Resolver) -> OuiRegistration:
     if rows:
         member = min(rows, key=lambda m: -CONFIDENCE_RANK[m.confidence])
         how = f"(OUI {reg.oui}) is registered to {reg.org!r} ="
-        c.claim("mac_oui", reg.oui, member, "high", how, prefix + member.cite)
+        c.claim("mac_oui", reg.oui, member, "high", how, prefix + member.cite, reg.org)
         return reg
     hit = resolve_name(reg.org)
-    if hit is None or not c.hit("mac_oui", reg.oui, hit, prefix):
+    if hit is None or not c.hit("mac_oui", reg.oui, hit, prefix, reg.org):
         finding = f"OUI {reg.oui} is registered to {reg.org!r}, not a maker in the family table"
         c.note("mac_oui", reg.oui, finding, OUI_TABLE)
     return reg

@@ -9,7 +9,8 @@ Tables (see data/reference/PROVENANCE.md):
 - families.csv: one row per company, brand or relabeller and its relation to a maker family
   (parent, subsidiary, brand, affiliate, former_subsidiary with dates, oem_relabel).
 - model_patterns.csv: model-number prefixes and firmware-version formats that imply a family.
-- cloud_endpoints.csv: cloud hosts operated by a family.
+- cloud_endpoints.csv: cloud hosts operated by a family, with the names of the apps that use
+  them (Hik-Connect, DMSS...), so an inventory may name either.
 - policy_statements.csv: the government statements the UK profiles cite.
 
 A layout the loader does not know (a missing file or column, an unknown relation or confidence,
@@ -115,7 +116,8 @@ class DevicePattern:
 
 @dataclass(frozen=True, slots=True)
 class CloudEndpoint:
-    """One row of cloud_endpoints.csv: a host (and its subdomains) operated for `entity`."""
+    """One row of cloud_endpoints.csv: a host (and its subdomains) operated for `entity`, and
+    the apps (`apps`, case-folded, e.g. "hik-connect", "dmss") that are its front ends."""
 
     host: str
     family: str
@@ -124,10 +126,13 @@ class CloudEndpoint:
     source: str
     confidence: Confidence
     line: int
+    apps: tuple[str, ...] = ()
 
     def matches(self, host: str) -> bool:
-        host = host.lower().rstrip(".")
-        return host == self.host or host.endswith("." + self.host)
+        """Whether `host` is this host, one of its subdomains, or the name of one of its apps
+        (one word as an inventory writes it: "Hik-Connect", "gDMSS"; case ignored)."""
+        host = host.casefold().rstrip(".")
+        return host == self.host or host.endswith("." + self.host) or host in self.apps
 
     @property
     def cite(self) -> str:
@@ -316,7 +321,7 @@ def _patterns(files: Mapping[str, bytes | str], names: set[str]) -> list[DeviceP
 
 
 def _clouds(files: Mapping[str, bytes | str], names: set[str]) -> list[CloudEndpoint]:
-    columns = ("host", "family", "entity", "service", "source", "confidence")
+    columns = ("host", "family", "entity", "service", "source", "confidence", "apps")
     out: list[CloudEndpoint] = []
     for line, row in _rows(files, CLOUD_FILE, columns):
         where = f"{CLOUD_FILE}: line {line}"
@@ -333,9 +338,18 @@ def _clouds(files: Mapping[str, bytes | str], names: set[str]) -> list[CloudEndp
                 source=row["source"],
                 confidence=_confidence(row["confidence"], where),
                 line=line,
+                apps=_apps(row["apps"], where),
             )
         )
     return out
+
+
+def _apps(value: str, where: str) -> tuple[str, ...]:
+    apps = tuple(a.strip().casefold() for a in value.split(";") if a.strip())
+    if any(" " in a for a in apps):
+        # The scoring rule reads a cloud cell word by word: a two-word app name never matches.
+        raise ParseError(f"{where}, field apps: {value!r}: app names are single words")
+    return apps
 
 
 def _policies(files: Mapping[str, bytes | str]) -> dict[str, PolicyStatement]:
