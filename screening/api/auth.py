@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 from ..errors import AuthError, ForbiddenError
 from ..schemas.accounts import Principal
 from ..service import Screening
+from ..service.accounts import can
 from .deps import ScreeningDep, SettingsDep
 
 LOCAL_ADMIN = Principal(tenant="default", role="admin", key_name="local (authentication off)")
@@ -49,8 +50,6 @@ CallerDep = Annotated[Principal, Depends(caller)]
 
 def need(action: str) -> Callable[[Principal], Principal]:
     """A dependency that lets the call through when the caller's role allows `action`."""
-    from ..auth import can
-
     def check(who: CallerDep) -> Principal:
         if not can(who.role, action):
             raise ForbiddenError(f"a {who.role} key may not do this (it needs {action} rights)")

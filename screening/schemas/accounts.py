@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from ..auth.keys import Role
+from ..auth.keys import Role as Role  # re-exported for the faces
 
 
 class KeyInfo(BaseModel):

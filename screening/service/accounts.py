@@ -10,11 +10,13 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from ..auth.keys import ROLES, generate_key, hash_key, key_prefix, looks_like_key, same_hash
+from ..auth.keys import ROLES, can, generate_key, hash_key, key_prefix, looks_like_key, same_hash
 from ..errors import InputError, NotFoundError
 from ..models import ApiKey, Tenant
 from ..schemas.accounts import KeyInfo, NewKey, Principal
 from ..snapshots import now_utc
+
+__all__ = ["can"]  # the API asks the service whether a role may act
 
 DEFAULT_TENANT = "default"
 _TENANT = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}\Z")
