@@ -3,10 +3,14 @@ has one shape: `{"detail": "<sentence>"}` (request validation too)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
+from starlette.routing import Match
 
 from .. import __version__
 from ..errors import (
@@ -69,7 +73,44 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": "; ".join(problems[:20])})
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+async def _method_not_allowed(request: Request, _: Exception) -> JSONResponse:
+    """Starlette's 405 lists the methods of the first route on the path only; `Allow` must
+    name every method the path takes (a stored report answers GET and DELETE)."""
+    methods = [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    return JSONResponse(
+        status_code=405,
+        content={"detail": "Method Not Allowed"},
+        headers={"Allow": ", ".join(methods)},
+    )
+
+
+def create_app(settings: Settings | None = None, *, background: bool = False) -> FastAPI:
+    """The API. `background` (the served app, screening/api/server.py): warm the name index at
+    start and rebuild it in the background after a snapshot switch, the previous one answering
+    meanwhile; off, every request sees the active snapshots at once (tests, in-process use)."""
+    chosen = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not background:
+            yield
+            return
+        from ..service import active, warmup
+
+        active.CACHE.serve_stale = True
+        stop = warmup.start(chosen)
+        try:
+            yield
+        finally:
+            stop.set()
+
     # Swagger UI and ReDoc assets are served by the app itself (no CDN): /docs works offline.
     app = FastAPIOffline(
         title="screening",
@@ -80,11 +121,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             '`{"detail": "<sentence>"}`.'
         ),
         responses=ERROR_RESPONSES,
+        lifespan=lifespan,
     )
-    chosen = settings or get_settings()
-    app.add_middleware(Guard, allowed_hosts=chosen.hosts(), max_body=chosen.max_upload_bytes)
+    app.add_middleware(
+        Guard,
+        allowed_hosts=chosen.hosts(),
+        max_body=chosen.max_upload_bytes,
+        body_timeout=chosen.body_timeout,
+    )
     app.add_exception_handler(ScreeningError, _screening_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(405, _method_not_allowed)
 
     @app.get("/health", tags=["service"], response_model=Health)
     def health() -> Health:

@@ -9,17 +9,27 @@ route should have to remember.
 - Body size: every request body is counted while it is received and refused past
   `SCREENING_MAX_UPLOAD_BYTES` (a declared Content-Length at once; a chunked body as soon as
   it passes the limit), so nothing is spooled or parsed beyond it.
+- Body read timeout: a body chunk that does not arrive within `SCREENING_BODY_TIMEOUT`
+  seconds answers 408 and closes the connection, so a stalled client cannot hold a request
+  (and the thread or memory behind it) for ever. (The request head has its own timeout in
+  the server's protocol: screening/api/server.py.)
+- A client that goes away while sending its body is logged as one INFO line, not as an
+  "Exception in ASGI application" with a traceback: nobody is left to answer.
 - Security headers on every response (and a content security policy on pages).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
+import logging
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+import anyio
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("screening.api")
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _HEADERS = [
@@ -39,6 +49,10 @@ class _TooLarge(Exception):
     pass
 
 
+class _Stalled(Exception):
+    pass
+
+
 def _host_name(value: str) -> str:
     """`example.org:8000` -> `example.org`; `[::1]:8000` -> `::1`."""
     value = value.strip().lower()
@@ -48,10 +62,18 @@ def _host_name(value: str) -> str:
 
 
 class Guard:
-    def __init__(self, app: ASGIApp, *, allowed_hosts: Iterable[str], max_body: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        allowed_hosts: Iterable[str],
+        max_body: int,
+        body_timeout: float = 30.0,
+    ) -> None:
         self.app = app
         self.allowed = {h.lower() for h in allowed_hosts}
         self.max_body = max_body
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -86,21 +108,33 @@ class Guard:
             return
 
         received = 0
-        state = {"too_large": False, "started": False}
+        state = {"too_large": False, "started": False, "stalled": False, "gone": False}
+        body_done = False
 
         async def counted() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            if body_done:  # after the body, receive() waits for a disconnect: no time limit
+                return await receive()
+            try:
+                with anyio.fail_after(self.body_timeout):
+                    message = await receive()
+            except TimeoutError:
+                state["stalled"] = True
+                raise _Stalled from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
                     state["too_large"] = True
                     raise _TooLarge
+                body_done = not message.get("more_body", False)
+            elif message["type"] == "http.disconnect":
+                state["gone"] = True
+                body_done = True
             return message
 
         async def guarded(message: Message) -> None:
-            if state["too_large"]:
-                return  # the route's answer to a cut-off body is replaced by the 413 below
+            if state["too_large"] or state["stalled"]:
+                return  # the route's answer to a cut-off body is replaced by the one below
             if message["type"] == "http.response.start":
                 state["started"] = True
                 extra = list(_HEADERS)
@@ -110,14 +144,41 @@ class Guard:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
-        with contextlib.suppress(_TooLarge):  # the route stopped reading: answered below
+        try:
             await self.app(scope, counted, guarded)
+        except (_TooLarge, _Stalled):
+            pass  # the route stopped reading: answered below
+        except ClientDisconnect:
+            state["gone"] = True
+        except Exception:
+            if not state["gone"]:
+                raise
+            # Whatever the route made of a body cut short, the client is no longer there.
+        if state["gone"]:
+            log.info(
+                "client disconnected during %s %s after %d body bytes; request abandoned",
+                scope["method"],
+                scope["path"][:200],
+                received,
+            )
+            return
         if state["too_large"] and not state["started"]:
             await _reply(send, 413, f"request body is over the {self.max_body}-byte limit")
+        elif state["stalled"] and not state["started"]:
+            await _reply(
+                send,
+                408,
+                f"request body: no data for {self.body_timeout:g} s (SCREENING_BODY_TIMEOUT); "
+                "send the whole body without pausing",
+                close=True,
+            )
 
 
-async def _reply(send: Send, status: int, detail: str) -> None:
+async def _reply(send: Send, status: int, detail: str, *, close: bool = False) -> None:
     body = json.dumps({"detail": detail}).encode()
+    # `close`: the rest of the body was never read, so the connection cannot carry another
+    # request; the server closes it after this answer.
+    closing = [(b"connection", b"close")] if close else []
     await send(
         {
             "type": "http.response.start",
@@ -126,6 +187,7 @@ async def _reply(send: Send, status: int, detail: str) -> None:
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
                 *_HEADERS,
+                *closing,
             ],
         }
     )

@@ -315,14 +315,19 @@ def serve(
     port: Annotated[
         int | None, typer.Option(help="Port (default 8000, or SCREENING_PORT).")
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Worker processes (default SCREENING_WORKERS, else 2 where there are 2 cores).",
+        ),
+    ] = None,
     load_bundled: Annotated[
         bool, typer.Option(help="Load the bundled snapshots into an empty database first.")
     ] = True,
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs)."""
-    import uvicorn
-
-    from ..api.app import create_app
+    from ..api.server import default_workers, run
 
     settings = get_settings()
     if load_bundled:
@@ -333,5 +338,10 @@ def serve(
                     highlight=False,
                 )
     h, p = host or settings.host, port or settings.port
-    err.print(f"screening API on http://{h}:{p}  (docs: http://{h}:{p}/docs)", highlight=False)
-    uvicorn.run(create_app(), host=h, port=p, log_level="info")
+    n = workers or settings.workers or default_workers(settings)
+    err.print(
+        f"screening API on http://{h}:{p}  (docs: http://{h}:{p}/docs; {n} worker"
+        f"{'s' if n != 1 else ''})",
+        highlight=False,
+    )
+    run(h, p, n)

@@ -2,14 +2,17 @@
 
 Everything derived from the lists (the name index, the list memberships of maker families, the
 KEV index) is built for one set of active versions and reused until a snapshot changes: the key
-moves, the next caller builds afresh, and the old entry is dropped. Each process holds its own
+moves, the next caller builds afresh (or, in the server, one background thread does while the
+old entry keeps serving), and the old entry is dropped. Each process holds its own
 cache; the on-disk caches under `state_dir/index/` let a new process load instead of rebuild.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +24,7 @@ from sqlmodel import Session
 from ..models import Snapshot, SourceRow
 
 T = TypeVar("T")
+log = logging.getLogger("screening.cache")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,29 +90,104 @@ def active_view(session: Session) -> ActiveView:
 
 
 class _Cache:
-    """{what: (key, value)}: one value per `what`; a new key replaces the old value. One lock
-    per `what`, so building one thing may use another (the device context uses the name index)
-    and concurrent callers of the same thing wait for one build instead of each building."""
+    """{what: (key, value, scope)}: one value per `what`; a new key replaces the old value.
+
+    `get` answers exactly the value for `key`, building it if needed: one lock per `what`, so
+    concurrent callers wait for one build instead of each building, and building one thing may
+    use another (the device context uses the name index).
+
+    `latest` is for the server (`serve_stale`, set by the API's lifespan): when the key has
+    moved (a snapshot switched) and a value for an older key of the same database (`scope`)
+    exists, callers keep getting that older value (which carries its own versions) while one
+    background thread builds the new one; the new value is then swapped in by a single
+    assignment. Only when nothing is cached at all does a caller wait. The CLI and in-process
+    callers keep `serve_stale` off: a command that just refreshed must screen the new data.
+    """
+
+    # A background build that failed is not retried for this long (a broken database must not
+    # start a thread per request); callers keep the older value meanwhile.
+    RETRY_SECONDS = 30.0
 
     def __init__(self) -> None:
         self._guard = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
-        self._items: dict[str, tuple[str, Any]] = {}
+        self._items: dict[str, tuple[str, Any, str]] = {}
+        self._building: dict[str, set[str]] = {}
+        self._failed: dict[str, tuple[str, float]] = {}
+        self.serve_stale = False
 
-    def get(self, what: str, key: str, build: Callable[[], T]) -> T:
+    def _lock(self, what: str) -> threading.Lock:
         with self._guard:
-            lock = self._locks.setdefault(what, threading.Lock())
-        with lock:
+            return self._locks.setdefault(what, threading.Lock())
+
+    def get(self, what: str, key: str, build: Callable[[], T], scope: str = "") -> T:
+        hit = self._items.get(what)
+        if hit is not None and hit[0] == key:
+            return hit[1]  # type: ignore[no-any-return]
+        with self._lock(what):
             hit = self._items.get(what)
             if hit is not None and hit[0] == key:
                 return hit[1]  # type: ignore[no-any-return]
             value = build()
-            self._items[what] = (key, value)
+            self._items[what] = (key, value, scope)  # one assignment: readers see old or new
             return value
+
+    def latest(
+        self,
+        what: str,
+        key: str,
+        build: Callable[[], T],
+        background: Callable[[], T],
+        scope: str,
+    ) -> T:
+        """The value for `key`, or (serving stale) the older value of the same `scope` while
+        `background` (which must open its own database session) builds the new one."""
+        hit = self._items.get(what)
+        if hit is not None and hit[0] == key:
+            return hit[1]  # type: ignore[no-any-return]
+        if not self.serve_stale or hit is None or hit[2] != scope:
+            return self.get(what, key, build, scope)
+        self._start(what, key, background, scope)
+        return hit[1]  # type: ignore[no-any-return]
+
+    def building(self, what: str) -> bool:
+        """Whether a background build of `what` is under way."""
+        with self._guard:
+            return bool(self._building.get(what))
+
+    def _start(self, what: str, key: str, build: Callable[[], Any], scope: str) -> None:
+        with self._guard:
+            running = self._building.setdefault(what, set())
+            if key in running:
+                return
+            failed = self._failed.get(what)
+            if failed and failed[0] == key and time.monotonic() - failed[1] < self.RETRY_SECONDS:
+                return
+            running.add(key)
+        threading.Thread(
+            target=self._background,
+            args=(what, key, build, scope),
+            name=f"rebuild-{what}",
+            daemon=True,  # a build under way must not hold up the process's exit
+        ).start()
+
+    def _background(self, what: str, key: str, build: Callable[[], Any], scope: str) -> None:
+        started = time.monotonic()
+        try:
+            self.get(what, key, build, scope)
+            log.info("rebuilt %s for %s in %.1f s", what, key, time.monotonic() - started)
+        except Exception:
+            log.exception("rebuilding %s for %s failed; the previous one keeps serving", what, key)
+            with self._guard:
+                self._failed[what] = (key, time.monotonic())
+        finally:
+            with self._guard:
+                self._building.get(what, set()).discard(key)
 
     def clear(self) -> None:
         with self._guard:
             self._items.clear()
+            self._failed.clear()
 
 
 CACHE = _Cache()

@@ -2,23 +2,30 @@
 
 The match index is built from the names stored for the active snapshots, cached in memory per
 process and on disk under the state directory, keyed by the active versions: it is rebuilt
-only when a snapshot changes, so a CLI start loads it instead of rebuilding. Beside it, the
-party table (which listings are the same party, each listing's date and programmes, from the
-database) and the corporate-family search (data/reference/families.csv) are cached the same
-way; `screen_context` returns all three.
+only when a snapshot changes, so a CLI start loads it instead of rebuilding. In the server the
+rebuild happens in the background while the previous index keeps answering (`active.CACHE`).
+Beside it, the party table (which listings are the same party, each listing's date and
+programmes, from the database) and the corporate-family search (data/reference/families.csv)
+are cached the same way; `screen_context` returns all three.
 """
 
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
 import io
+import os
+import threading
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from ..errors import InputError
@@ -114,34 +121,97 @@ def _index(session: Session, settings: Settings, active: ActiveSet) -> Index:
     if index is None:
         index = Index.build(_entries(session, active), cache_key=key)
         path.parent.mkdir(parents=True, exist_ok=True)
+        # A name of this process's own, renamed into place: another worker writing the same
+        # index at the same moment cannot interleave with it, and a reader (another worker
+        # starting) sees the old file, no file, or the whole new one.
+        part = path.parent / f".names-{key}-{os.getpid()}-{threading.get_ident()}.part"
+        index.save(part)
+        os.replace(part, path)
         for old in path.parent.glob("names-*.pickle"):
-            old.unlink(missing_ok=True)
-        index.save(path)
+            if old != path:
+                old.unlink(missing_ok=True)
     return index
 
 
+@contextmanager
+def _build_lock(settings: Settings) -> Iterator[None]:
+    """Across the server's worker processes: one builds the index of new versions, the
+    others wait and then load the file it wrote instead of spending a core each on the same
+    work. (Within a process, `CACHE` already lets one thread build.)"""
+    folder = Path(settings.state_dir) / "index"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "names.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _scope(session: Session) -> str:
+    """Which database a session reads: an older index is only served for the same one."""
+    bind = session.get_bind()
+    return bind.engine.url.render_as_string(hide_password=True)
+
+
 def screen_context(session: Session, settings: Settings) -> ScreenContext:
-    """The matcher, party table and family search for the active snapshots (cached)."""
+    """The matcher, party table and family search for the active snapshots (cached). In the
+    server, right after a snapshot switch this is the previous context (its `versions` say
+    which snapshots it holds) until a background thread has built the new one."""
     active = active_set(session)
-    return CACHE.get("names", active.key, lambda: _build_context(session, settings, active))
+    engine = session.get_bind().engine
 
+    def background() -> ScreenContext:
+        with Session(engine, expire_on_commit=False) as own:
+            return _build_context(own, settings, active)
 
-def _build_context(session: Session, settings: Settings, active: ActiveSet) -> ScreenContext:
-    reference, digest = reference_tables(settings)
-    rows = family_rows(reference)
-    return ScreenContext(
-        matcher=Matcher(_index(session, settings, active)),
-        versions=active.versions,
-        labels=active.labels,
-        table=party_table(session, settings, active, reference, digest),
-        families=FamilySearch(rows),
-        parent_short={r.family: r.name for r in rows if r.relation == "parent" and r.family},
+    return CACHE.latest(
+        "names",
+        active.key,
+        lambda: _build_context(session, settings, active),
+        background,
+        _scope(session),
     )
 
 
+def warm(engine: Engine, settings: Settings) -> ScreenContext:
+    """Build (or load from disk) the context of the active snapshots now: the server does this
+    at start in the background, so that the first request rarely waits for it."""
+    with Session(engine, expire_on_commit=False) as session:
+        active = active_set(session)
+        return CACHE.get(
+            "names",
+            active.key,
+            lambda: _build_context(session, settings, active),
+            _scope(session),
+        )
+
+
+def _build_context(session: Session, settings: Settings, active: ActiveSet) -> ScreenContext:
+    with _build_lock(settings):
+        reference, digest = reference_tables(settings)
+        rows = family_rows(reference)
+        return ScreenContext(
+            matcher=Matcher(_index(session, settings, active)),
+            versions=active.versions,
+            labels=active.labels,
+            table=party_table(session, settings, active, reference, digest),
+            families=FamilySearch(rows),
+            parent_short={r.family: r.name for r in rows if r.relation == "parent" and r.family},
+        )
+
+
 def get_matcher(session: Session, settings: Settings) -> tuple[Matcher, dict[str, str]]:
-    """The matcher over every active party list and the versions it was built from."""
-    ctx = screen_context(session, settings)
+    """The matcher over every active party list and the versions it was built from: always
+    those of the active snapshots now (waiting for a build if need be), never an older index,
+    because callers combine it with other data read for the same versions."""
+    active = active_set(session)
+    ctx = CACHE.get(
+        "names",
+        active.key,
+        lambda: _build_context(session, settings, active),
+        _scope(session),
+    )
     return ctx.matcher, ctx.versions
 
 
