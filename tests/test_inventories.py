@@ -229,21 +229,28 @@ def test_bad_values_are_row_errors_naming_the_users_header() -> None:
     errs = errors(rows)
     assert [(e.row, e.line, e.field) for e in errs] == [
         (1, 2, "MAC Address"),
-        (2, 3, "Face Recognition"),
         (3, 4, "Qty"),
         (4, 5, ""),
     ]
     assert "'44:19:B6:3A:10' is not a MAC address" in errs[0].message
-    assert "'sometimes' is not a yes/no value" in errs[1].message
-    assert "'two' is not a whole number" in errs[2].message
-    assert "9 values but the header has 7 columns" in errs[3].message
+    assert "'two' is not a whole number" in errs[1].message
+    assert "9 values but the header has 7 columns" in errs[2].message
     assert (
         errs[0]
         .text("inventory_bad_rows.csv")
         .startswith("inventory_bad_rows.csv: row 1 (line 2), field 'MAC Address': '44:19:B6:3A:10'")
     )
-    (good,) = devices(rows)
+    # A context column's unknown word does not make the device unreadable: it is scored
+    # without that fact, and the row says so.
+    sometimes, good = devices(rows)
+    assert (sometimes.row, sometimes.face_recognition) == (2, None)
+    assert sometimes.warnings == (
+        "face_recognition: unrecognised value 'sometimes' (expected "
+        "yes/no, y/n, true/false, 1/0, on/off, enabled/disabled, or n/a/unknown); read as not "
+        "given",
+    )
     assert (good.row, good.line, good.mac, good.quantity) == (5, 6, "C0:56:E3:0B:40:51", 1)
+    assert good.warnings == ()
 
 
 def test_a_stray_quote_is_a_row_error_and_reading_goes_on() -> None:

@@ -130,8 +130,9 @@ class CloudEndpoint:
 
     def matches(self, host: str) -> bool:
         """Whether `host` is this host, one of its subdomains, or the name of one of its apps
-        (one word as an inventory writes it: "Hik-Connect", "gDMSS"; case ignored)."""
-        host = host.casefold().rstrip(".")
+        (one word as an inventory writes it: "Hik-Connect", "gDMSS"; case and surrounding brackets
+        or quotes ignored: "EZVIZ (ezviz.com)")."""
+        host = host.casefold().strip("()[]{}<>'\"").rstrip(".")
         return host == self.host or host.endswith("." + self.host) or host in self.apps
 
     @property

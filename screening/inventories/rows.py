@@ -8,14 +8,15 @@ the file type.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from ..errors import InputError
+from . import values as vocab
 from .headers import ASSET, BY_KIND, COMMON, IDENTIFYING, Kind, norm_header
 from .limits import MAX_COLUMNS, excerpt
 
@@ -28,7 +29,9 @@ class DeviceRow:
     line where the row starts (header = line 1), the XLSX sheet row, or the JSON/YAML line of
     the element's start. Text fields are stripped, blank -> None. `columns` holds every input
     column (header text -> cell as text) for echoing; `fields` maps our field name -> the
-    user's header text it came from in this row."""
+    user's header text it came from in this row. `warnings`: one sentence per recognised
+    column whose value is none of the words it accepts (the column, the value quoted, what was
+    expected and how the value was read; see values.py)."""
 
     row: int
     line: int | None
@@ -51,6 +54,7 @@ class DeviceRow:
     unit_price: Decimal | None = None
     columns: dict[str, str] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +85,18 @@ class Bad:
 
 Cell = str | bool | Bad | None
 
-_YES = frozenset({"yes", "y", "true", "1", "on", "enabled"})
-_NO = frozenset({"no", "n", "false", "0", "off", "disabled"})
-_UNKNOWN = frozenset({"", "n/a", "na", "-", "unknown", "?"})
+_UNKNOWN = frozenset(vocab.UNKNOWN)
 _NO_PRICE = frozenset({"poa", "tbc", "tba"})  # "price on application", "to be confirmed"
-_YES_NO_HINT = "expected yes/no, y/n, true/false, 1/0, on/off or enabled/disabled"
+
+
+class Unrecognised(NamedTuple):
+    """A converter's answer for a value outside its column's vocabulary: `value` is what the
+    row keeps, `warn(column, header, text)` the warning it carries."""
+
+    value: object
+    text: str
+    warn: Callable[[str, str, str], str]
+
 
 _MAC = re.compile(  # AA:BB:CC:DD:EE:FF, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff, AABBCCDDEEFF
     r"[0-9A-F]{2}(?P<sep>[:-])[0-9A-F]{2}(?:(?P=sep)[0-9A-F]{2}){4}"
@@ -155,35 +166,46 @@ def _mac(cell: Cell) -> str | None:
     return mac
 
 
-def _yes_no(value: Cell, *, ip_means_exposed: bool = False) -> bool | None:
+def _yes_no(value: Cell) -> bool | Unrecognised | None:
     if value is None or isinstance(value, bool):
         return value
     text = cell_text(value).strip()
-    v = text.casefold()
-    if v in _YES:
-        return True
-    if v in _NO:
-        return False
-    if v in _UNKNOWN:
-        return None
-    if ip_means_exposed:
-        try:
-            return ipaddress.ip_address(v).is_global
-        except ValueError:
-            pass
-    raise _RowBad(f"{excerpt(text)} is not a yes/no value; {_YES_NO_HINT}")
+    read = vocab.yes_no(text)
+    return Unrecognised(None, text, vocab.warn_yes_no) if isinstance(read, str) else read
 
 
-def _exposed(value: Cell) -> bool | None:
-    """Yes/no, or an IP address: a globally routable one means exposed."""
-    return _yes_no(value, ip_means_exposed=True)
+def _exposed(value: Cell) -> bool | Unrecognised | None:
+    """Yes/no, an exposure word, or an IP address: a globally routable one means exposed."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = cell_text(value).strip()
+    read = vocab.exposure(text)
+    return Unrecognised(None, text, vocab.warn_exposure) if isinstance(read, str) else read
 
 
-def _cloud(value: Cell) -> bool | str | None:
-    """Yes/no, or the name of the cloud/P2P service (kept as text)."""
-    if isinstance(value, str) and value.strip().casefold() not in _YES | _NO | _UNKNOWN:
-        return value.strip()
-    return _yes_no(value)
+def _cloud(value: Cell) -> bool | str | Unrecognised | None:
+    """Yes/no, or the cloud/P2P service (host names, a maker's app), kept as text."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = cell_text(value).strip()
+    read = vocab.yes_no(text)
+    if not isinstance(read, str):
+        return read
+    if vocab.cloud_recognised(text):
+        return text
+    return Unrecognised(text, text, vocab.warn_cloud)
+
+
+def _sensitivity(value: Cell) -> str | Unrecognised | None:
+    """The site's own word, kept as written; a word the scoring rules do not know is warned."""
+    text = _text(value)
+    if text is not None and vocab.sensitivity_warning("", "", text) is not None:
+        return Unrecognised(text, text, _sensitivity_warning)
+    return text
+
+
+def _sensitivity_warning(column: str, header: str, text: str) -> str:
+    return vocab.sensitivity_warning(column, header, text) or ""
 
 
 def _date(value: Cell) -> date | None:
@@ -229,6 +251,7 @@ _CONVERT: dict[str, Callable[[Cell], object]] = {
     "face_recognition": _yes_no,
     "internet_exposed": _exposed,
     "cloud": _cloud,
+    "site_sensitivity": _sensitivity,
     "quantity": _quantity,
     "unit_price": _price,
     "installed_on": _date,
@@ -301,12 +324,17 @@ class Layout:
         values: dict[str, object] = {}
         fields = self.base_fields
         errors: list[RowError] = []
+        warnings: list[str] = []
         for name, col, convert in self.converters:
             cell = cells[col]
             try:
                 if isinstance(cell, Bad):
                     raise _RowBad(cell.message)
-                values[name] = convert(cell)
+                value = convert(cell)
+                if isinstance(value, Unrecognised):
+                    warnings.append(value.warn(name, self.headers[col], value.text))
+                    value = value.value
+                values[name] = value
             except _RowBad as exc:
                 errors.append(RowError(row, line, self.headers[col], str(exc)))
         for col in self.asset_cols:
@@ -328,7 +356,14 @@ class Layout:
                 values[target] = values[source]
                 fields = {**fields, target: fields[source]}
         columns = dict(zip(self.keys, map(cell_text, cells), strict=True))
-        yield DeviceRow(row, line, columns=columns, fields=dict(fields), **values)  # type: ignore[arg-type]
+        yield DeviceRow(
+            row,
+            line,
+            columns=columns,
+            fields=dict(fields),
+            warnings=tuple(warnings),
+            **values,  # type: ignore[arg-type]
+        )
 
 
 def _same_rank(rank: dict[int, int]) -> list[list[int]]:
