@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from .lexicon import canonical_word
+from .lexicon import abbreviates, canonical_word
 from .normalize import NameAnalysis, Token
 from .similarity import NICKNAMES, SimCache, max_edits, similar, token_pair_similarity
 from .variants import loose_key
@@ -267,6 +267,8 @@ def align(
         result.similarity_sum += s * weight
         result.matched_weight += weight
     _misspelt_words(qt, ct, used_q, used_c, result, cache)
+    if not (q.person or c.person):
+        _abbreviations(qt, ct, used_q, used_c, result)
     # An acronym of a name stands for its other words: paired, it covers them; unpaired, it
     # duplicates them and costs nothing.
     q_covered = any(qt[i].category == "acronym" for i in used_q)
@@ -328,6 +330,68 @@ def _misspelt_words(
         result.pairs.append(Pair((i,), (j,), sim, "typo of a known word"))
         result.similarity_sum += sim * weight
         result.matched_weight += weight
+
+
+ABBREVIATION = 0.9
+
+
+def _abbreviations(
+    qt: tuple[Token, ...],
+    ct: tuple[Token, ...],
+    used_q: set[int],
+    used_c: set[int],
+    result: Alignment,
+) -> None:
+    """Pair an unpaired short word of one name with a run of unpaired neighbouring words of the
+    other whose initials it is ("PMC" / "Private Military Company", "KB" / "Konstruktorskoe
+    Byuro", "FTA" / "Foreign Trade Association"): 0.9. Two letters must be the initials of exactly
+    two words; from three letters a trade word or legal form of the run may give none. Only
+    beside a distinctive word already paired: a name that is an acronym alone is `acronym`'s."""
+    if not any(
+        qt[i].weight >= DISTINCTIVE and qt[i].category != "acronym"
+        for p in result.pairs
+        for i in p.query
+    ):
+        return
+    for short, long_, su, lu, flip in (
+        (qt, ct, used_q, used_c, False),
+        (ct, qt, used_c, used_q, True),
+    ):
+        for i, t in enumerate(short):
+            word = t.original
+            if i in su or t.category not in ("core", "generic") or not 2 <= len(word) <= 6:
+                continue
+            if not word.isalpha():
+                continue
+            run = _initials_run(word, long_, lu)
+            if run is None:
+                continue
+            su.add(i)
+            lu.update(run)
+            weight = t.weight + sum(long_[j].weight for j in run)
+            pair = (run, (i,)) if flip else ((i,), run)
+            result.pairs.append(Pair(pair[0], pair[1], ABBREVIATION, "abbreviation"))
+            result.similarity_sum += ABBREVIATION * weight
+            result.matched_weight += weight
+
+
+def _initials_run(word: str, tokens: tuple[Token, ...], used: set[int]) -> tuple[int, ...] | None:
+    """The first run of unpaired neighbouring tokens whose words' initials spell `word`."""
+    n = len(tokens)
+    for start in range(n):
+        if start in used or tokens[start].original[0] != word[0]:
+            continue
+        words: list[tuple[str, str]] = []
+        for end in range(start, n):
+            if end in used or tokens[end].category == "acronym":
+                break
+            words += [(w, tokens[end].category) for w in tokens[end].original.split()]
+            if len(words) < 2 or tokens[end].original.split()[-1][0] != word[-1]:
+                continue
+            strict = "".join(w[0] for w, _ in words) == word
+            if strict or (len(word) >= 3 and abbreviates(word, words)):
+                return tuple(range(start, end + 1))
+    return None
 
 
 def _core_missed(tokens: tuple[Token, ...], used: set[int]) -> bool:

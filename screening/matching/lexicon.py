@@ -200,16 +200,17 @@ def split_glued(word: str) -> tuple[str, str] | None:
 
 
 def mend_broken(words: list[str]) -> list[str]:
-    """Two neighbouring words that are one recognised word broken in two, at least one half
-    unrecognised ("liabi lity" -> "liability", "corp oration" -> "corporation"): a line break or
-    a stray space in the source."""
+    """Two neighbouring words that are one legal form or trade word broken in two, at least one
+    half unrecognised ("liabi lity" -> "liability", "corp oration" -> "corporation"): a line break
+    or a stray space in the source. (Places written in syllables, "Shen Yang", are joined by the
+    alignment instead, which also finds them reordered.)"""
     out: list[str] = []
     i = 0
     while i < len(words):
         if i + 1 < len(words):
             joined = words[i] + words[i + 1]
             if (
-                joined in PHRASES
+                PHRASES.get(joined, ((), ""))[1] in ("legal", "generic")
                 and joined.isalpha()
                 and (words[i] not in PHRASES or words[i + 1] not in PHRASES)
             ):

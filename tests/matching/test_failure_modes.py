@@ -228,3 +228,17 @@ def test_a_word_broken_or_glued_by_a_stray_space_is_mended() -> None:
     )
     assert [t[2] for t in weighted_tokens("LLCforta")] == ["legal", "core"]
     assert _score("LLCforta", "LLC FORTA") >= default_threshold("organization")
+
+
+def test_a_word_that_abbreviates_a_run_of_words_pairs_with_them() -> None:
+    """OFAC's a.k.a. "PMC REDUT" of "PRIVATE MILITARY COMPANY REDUT" (alt.csv 2025-12), the
+    CSL's "FTA Mashpriborintorg JSC" of "Foreign Trade Association Mashpriborintorg". A name
+    that is an acronym alone stays the acronym feature's (below the threshold at three
+    letters)."""
+    score, explanation = compare("PMC REDUT", "PRIVATE MILITARY COMPANY REDUT")
+    assert score >= default_threshold("organization")
+    assert "abbreviation" in explanation.features[0].explanation
+    assert _score("FTA Mashpriborintorg JSC", "Foreign Trade Association Mashpriborintorg") >= (
+        default_threshold("organization")
+    )
+    assert _score("MEC", "Myanmar Economic Corporation") < default_threshold("organization")
