@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field, StrictFloat, StrictInt
+from pydantic import BaseModel, BeforeValidator, Field, StrictFloat, StrictInt
 
 from ...schemas.screening import BatchRow, ScreenResult
 from ..deps import ScreeningDep
@@ -17,15 +17,30 @@ router = APIRouter(prefix="/v1", tags=["screening"])
 BATCH_ROW_SCHEMA = BatchRow.model_json_schema()
 
 
+def _whole_number(value: object) -> object:
+    """JSON has one number type: `10.0` is the integer 10 (JSON Schema says so too, and the
+    OpenAPI document promises an integer), while `true`, `"10"` and `10.5` stay refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# An integer as JSON counts one: a whole number, not a boolean or a numeric string.
+JsonInt = Annotated[StrictInt, BeforeValidator(_whole_number)]
+
+
 class ScreenRequest(BaseModel):
     name: str = Field(min_length=1, max_length=1000)
     kind: str | None = Field(default=None, max_length=32)
     country: str | None = Field(default=None, max_length=64)
     identifiers: list[str] | None = Field(default=None, max_length=50)
     sources: list[str] | None = Field(default=None, max_length=100)
-    # Strict: `false` or `"0.8"` is not a threshold (JSON true/false would pass as 1.0/0.0).
-    threshold: StrictFloat | StrictInt | None = Field(default=None, ge=0.0, le=1.0)
-    limit: StrictInt = Field(default=10, ge=1, le=1000)
+    # Strict: `false` or `"0.8"` is not a threshold (JSON true/false would pass as 1.0/0.0);
+    # a strict float still takes a JSON integer (0 or 1). One type, so that the bounds reach
+    # the OpenAPI document as minimum/maximum (on a union they were left as `ge`/`le`, which
+    # JSON Schema ignores, and clients were told any number would do).
+    threshold: StrictFloat | None = Field(default=None, ge=0.0, le=1.0)
+    limit: JsonInt = Field(default=10, ge=1, le=1000)
 
 
 @router.post("/screen", response_model=ScreenResult)
@@ -42,7 +57,7 @@ def screen(req: ScreenRequest, svc: ScreeningDep) -> ScreenResult:
         country=req.country,
         identifiers=req.identifiers,
         sources=req.sources,
-        threshold=None if req.threshold is None else float(req.threshold),
+        threshold=req.threshold,
         limit=req.limit,
     )
 

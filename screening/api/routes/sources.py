@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from ...schemas.errors import ErrorDetail
 from ...schemas.sources import Diff, Entity, RefreshOutcome, SnapshotInfo, SourceSummary
 from ..deps import ScreeningDep, SettingsDep
 from ..uploads import RawBody
@@ -44,7 +45,24 @@ def get_diff(
     return svc.diff(source_id, from_, to)
 
 
-@router.post("/custom-lists/{name}", response_model=RefreshOutcome)
+@router.post(
+    "/custom-lists/{name}",
+    response_model=RefreshOutcome,
+    responses={
+        409: {
+            "model": ErrorDetail,
+            "description": "A large shrink of the list, refused without `force=true`",
+        }
+    },
+    # The body is read raw (under the size limit, see `RawBody`), so FastAPI cannot see it:
+    # documented here, or clients and fuzzers would send none.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string", "minLength": 1}}},
+        }
+    },
+)
 def upload_custom_list(
     name: str,
     data: RawBody,
