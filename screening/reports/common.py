@@ -48,11 +48,19 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def standing_text(ev: Evidence) -> str:
+    """`US measure, context`: whose measure the source is and its force for the buyer."""
+    if not ev.force:
+        return ""
+    whose = f"{ev.jurisdiction} measure, " if ev.jurisdiction else ""
+    return f"{whose}{ev.force}"
+
+
 def evidence_text(ev: Evidence) -> str:
-    """`signal value: finding (source; weight N)` on one line."""
+    """`signal value: finding (source; weight N; US measure, context)` on one line."""
     head = " ".join(x for x in (cell(ev.signal), cell(ev.value)) if x)
     weight = f"weight {ev.weight}" if ev.weight is not None else ""
-    tail = "; ".join(x for x in (cell(ev.source), weight) if x)
+    tail = "; ".join(x for x in (cell(ev.source), weight, standing_text(ev)) if x)
     text = f"{head}: {cell(ev.finding)}" if head else cell(ev.finding)
     return one_line(f"{text} ({tail})" if tail else text)
 

@@ -1,6 +1,7 @@
 """The CSV report: one row per device (inventory) or item (purchase order), in file order.
 
-Columns are the report's scalar fields, then `rules_fired` (`;`-joined), `vendor_matches`
+Columns are the report's scalar fields, the recommended action (`action_code`, and `action`:
+what to do, then why), then `rules_fired` (`;`-joined), `vendor_matches`
 (purchase orders: `name [entity id] score 0.9731`, ` | `-joined), `evidence` (one entry per
 `signal value: finding (source; weight N)`, ` | `-joined) and `error`: a row that could not be
 read is written with its row, line and `error` (`field: message`) only, so a streamed file still
@@ -24,7 +25,7 @@ import io
 from collections.abc import Iterable, Iterator, Mapping
 
 from ..schemas.reports import DeviceItem, OrderItem, Report, ReportKind, RowError
-from .common import cell, evidence_joined, items_of, matches_joined
+from .common import cell, evidence_joined, items_of, matches_joined, one_line
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _INVENTORY = (
@@ -41,6 +42,8 @@ _INVENTORY = (
     "tier",
     "score",
     "relabel_suspected",
+    "action_code",
+    "action",
     "rules_fired",
     "evidence",
     "error",
@@ -63,6 +66,8 @@ _PO = (
     "tier",
     "score",
     "relabel_suspected",
+    "action_code",
+    "action",
     "rules_fired",
     "vendor_matches",
     "evidence",
@@ -112,20 +117,32 @@ def _device_suffix(item: DeviceItem) -> str:
         item.score,
         item.relabel_suspected,
         rules,
+        id(item.action),
         *map(id, item.evidence),
     )
     hit = _suffixes.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], item.evidence, strict=True)):
+    kept: list[object] = [*item.evidence, item.action]
+    if hit is not None and all(a is b for a, b in zip(hit[0], kept, strict=True)):
         return hit[1]
-    values: dict[str, object] = {k: getattr(item, k) for k in _SUFFIX_FIELDS[:-3]}
+    values: dict[str, object] = {k: getattr(item, k) for k in _SUFFIX_FIELDS[:-5]}
+    values.update(_action_cells(item))
     values["rules_fired"] = ";".join(rules)
     values["evidence"] = evidence_joined(item.evidence)
     values["error"] = None
     text = _line(values[k] for k in _SUFFIX_FIELDS)
     if len(_suffixes) > 4096:
         _suffixes.clear()
-    _suffixes[key] = (list(item.evidence), text)
+    _suffixes[key] = (kept, text)
     return text
+
+
+def _action_cells(item: DeviceItem) -> dict[str, object]:
+    """`action_code` and `action` (`what to do: why`); empty for a report without one."""
+    act = item.action
+    if act is None:
+        return {"action_code": None, "action": None}
+    text = f"{act.text}: {act.reason}" if act.reason else act.text
+    return {"action_code": act.code, "action": one_line(text)}
 
 
 def csv_row(item: DeviceItem, kind: ReportKind) -> str:
@@ -136,6 +153,7 @@ def csv_row(item: DeviceItem, kind: ReportKind) -> str:
     if not isinstance(item, OrderItem):
         raise ValueError(f"a purchase-order row needs an OrderItem, got {type(item).__name__}")
     values: dict[str, object] = {k: getattr(item, k, None) for k in COLUMNS[kind]}
+    values.update(_action_cells(item))
     values["rules_fired"] = ";".join(item.rules_fired)
     values["evidence"] = evidence_joined(item.evidence)
     values["vendor_matches"] = matches_joined(item.vendor_matches)

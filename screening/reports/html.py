@@ -4,22 +4,29 @@ Everything is inline (CSS in a <style>, the chart an inline <svg>); there is no 
 external font, image or stylesheet, and a Content-Security-Policy forbids loading anything, so
 the page shows the same offline, attached to an e-mail or archived with an audit file.
 
-Sections (ids for tests and for linking): `summary` (tier and family counts), `tier-chart` (a
-stacked bar of tiers per site or vendor, worst first, at most `max_groups` bars), `findings`
-(one `<tr class="item tier-…">` per device/item, worst first then by row, with its evidence and
-vendor matches), `errors` (one `<tr class="row-error">` per row not read) and `snapshots` (the
-list version used for each source with its publisher's date; a source the profile needs but
-the report has no snapshot of is flagged). Every value from the report is escaped.
+Sections (ids for tests and for linking): `executive-summary` and `notes` first
+(execsummary.py: counts, the most urgent actions, sites or spend at risk; each cited list or
+statement stated once), `summary` (tier and family counts), `tier-chart` (a stacked bar of
+tiers per site or vendor, worst first, at most `max_groups` bars), `findings` (one
+`<tr class="item tier-…">` per device/item, worst first then by row, with its action, its
+evidence (each entry's standing for the buyer, linked to its note) and vendor matches), `errors`
+(one `<tr class="row-error">` per row not read) and `snapshots` (the list version used for each
+source with its publisher's date; a source the profile needs but the report has no snapshot of
+is flagged). Every value from the report is escaped.
+
+A print stylesheet (`@media print`, A4 landscape) keeps the colours, repeats table headers and
+keeps rows whole, so the browser's "Save as PDF" gives a usable document.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from html import escape
+from collections.abc import Mapping
 
 from ..schemas.reports import DeviceItem, OrderItem, Report, ReportKind
 from ..scoring.tiers import TIERS
 from .common import cell, items_of, match_text, noun, rank, tier_counts
+from .execsummary import esc, executive_summary, notes
+from .execsummary import table as _table
 
 COLOURS: Mapping[str, str] = {
     "prohibited": "#7f1d1d",
@@ -40,13 +47,20 @@ vertical-align:top;text-align:left}th{background:#f3f4f6}td.num{text-align:right
 td.evidence{min-width:32em}ul.evidence{margin:0;padding-left:1.1em}ul.evidence li{margin:0}
 .source{color:#555;font-size:.9em}.missing{color:#b91c1c;font-weight:600}
 svg text{font:12px system-ui,Arial,sans-serif}
+#executive-summary{border:2px solid #111;padding:.2em 1em .8em;margin-bottom:1em}
+#executive-summary h2{margin-top:.6em}h3{font-size:1.05em;margin:1em 0 .3em}
+ol#urgent-actions li{margin:.2em 0}.why{color:#444}
+.force{font-size:.85em;padding:0 4px;border-radius:3px;border:1px solid #888;white-space:nowrap}
+.force.binding{background:#fee2e2;border-color:#b91c1c}.force.guidance{background:#fef3c7}
+.force.context{background:#f3f4f6;color:#555}.action code{font-size:.9em}
+ol.notes li{margin:.3em 0}
+@page{size:A4 landscape;margin:12mm}
+@media print{body{margin:0;font-size:10pt}*{-webkit-print-color-adjust:exact;
+print-color-adjust:exact}thead{display:table-header-group}tr,li{break-inside:avoid}
+h2,h3{break-after:avoid}td.evidence{min-width:0}svg{max-width:100%;height:auto}
+#executive-summary{break-after:page}a{color:inherit;text-decoration:none}}
 """
 _CSP = "default-src 'none'; style-src 'unsafe-inline'"
-
-
-def esc(value: object) -> str:
-    """A report value as escaped HTML text."""
-    return escape(cell(value), quote=True)
 
 
 def _tier_css() -> str:
@@ -59,12 +73,6 @@ def _badge(tier: object) -> str:
     name = cell(tier)
     css = name if name in COLOURS else "unknown"
     return f'<span class="tier {css}">{esc(name)}</span>'
-
-
-def _table(head: Sequence[str], rows: Sequence[str], table_id: str) -> str:
-    ths = "".join(f"<th>{escape(h)}</th>" for h in head)
-    body = "".join(rows)
-    return f'<table id="{table_id}"><thead><tr>{ths}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _summary(report: Report) -> str:
@@ -161,12 +169,31 @@ def _evidence(item: DeviceItem) -> str:
     lis = []
     for ev in item.evidence:
         weight = f"; weight {esc(ev.weight)}" if ev.weight is not None else ""
+        force = (
+            f'<span class="force {esc(ev.force)}">{esc(ev.jurisdiction)} · {esc(ev.force)}</span> '
+            if ev.force
+            else ""
+        )
+        source = esc(ev.source)
+        if ev.note:
+            source = f'<a href="#note-{esc(ev.note)}">{source}</a>'
         lis.append(
-            f'<li><span class="signal">{esc(ev.signal)}</span> '
+            f'<li><span class="signal">{esc(ev.signal)}</span> {force}'
             f"<code>{esc(ev.value)}</code>: {esc(ev.finding)} "
-            f'<span class="source">({esc(ev.source)}{weight})</span></li>'
+            f'<span class="source">({source}{weight})</span></li>'
         )
     return f'<ul class="evidence">{"".join(lis)}</ul>' if lis else ""
+
+
+def _action(item: DeviceItem) -> str:
+    act = item.action
+    if act is None:
+        return ""
+    also = f"<br>also: {esc(', '.join(act.also))}" if act.also else ""
+    return (
+        f"<strong>{esc(act.text)}</strong> <code>{esc(act.code)}</code>"
+        f'<br><span class="why">{esc(act.reason)}</span>{also}'
+    )
 
 
 def _item_row(item: DeviceItem) -> str:
@@ -197,6 +224,7 @@ def _item_row(item: DeviceItem) -> str:
         f"<td>{_badge(tier)}</td>",
         f'<td class="num">{esc(item.score)}</td>',
         f"<td>{relabel}</td>",
+        f'<td class="action">{_action(item)}</td>',
         *(f"<td>{c}</td>" for c in tail),
         f'<td class="evidence">{_evidence(item)}</td>',
     ]
@@ -208,10 +236,10 @@ def _findings(report: Report) -> str:
     items = sorted(items_of(report), key=lambda it: (-rank(it.tier), it.row))
     if kind == "po":
         head = ["Row", "Line", "Vendor", "Make", "Part / model", "Description", "Qty"]
-        head += ["Family", "Tier", "Score", "Relabel", "Vendor matches", "Evidence"]
+        head += ["Family", "Tier", "Score", "Relabel", "Action", "Vendor matches", "Evidence"]
     else:
         head = ["Row", "Line", "Asset", "Site", "Make", "Model", "Family", "Tier", "Score"]
-        head += ["Relabel", "Evidence"]
+        head += ["Relabel", "Action", "Evidence"]
     rows = [_item_row(it) for it in items]
     return (
         f'<section id="findings-section"><h2>{noun(kind).capitalize()}, worst first</h2>'
@@ -262,6 +290,8 @@ def render(report: Report, max_groups: int = 40) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{title}</title><style>{_CSS}{_tier_css()}</style></head><body>",
             f"<h1>{title}</h1><p>{meta}</p>",
+            executive_summary(report),
+            notes(report),
             _summary(report),
             chart(report, max_groups),
             _findings(report),

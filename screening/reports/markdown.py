@@ -1,11 +1,11 @@
 """Markdown for `screening check --format markdown`: a pull-request comment.
 
 A heading with the outcome, a table of tier counts per file, then the failing items with their
-reasons, the waived findings (marked, with reason, approver and expiry), expired waivers and
-the rows that could not be read. User values are escaped so that they cannot break the table
-(`|`), become markup (`*`, `_`, `[`, `` ` ``, HTML) or notify people (`@name` gets a zero-width
-space after the `@`); each finding's text is cut at `max_text` characters and at most
-`max_items` items are listed per table (a PR comment is limited to 65,536 characters).
+recommended action and reasons, the waived findings (marked, with reason, approver and expiry),
+expired waivers and the rows that could not be read. User values are escaped so that they cannot
+break the table (`|`), become markup (`*`, `_`, `[`, `` ` ``, HTML) or notify people (`@name`
+gets a zero-width space after the `@`); each finding's text is cut at `max_text` characters and
+at most `max_items` items are listed per table (a PR comment is limited to 65,536 characters).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 
 from ..gate.findings import Finding, GateResult
 from ..schemas.gate import Outcome
+from ..schemas.reports import DeviceItem
 from ..scoring.tiers import TIERS
 from .common import cell, counted, item_label, items_and_findings, one_line, tier_counts
 
@@ -42,6 +43,13 @@ def _row(*cells: object) -> str:
 
 def _more(shown: int, total: int) -> list[str]:
     return [f"\n… and {total - shown} more."] if total > shown else []
+
+
+def _action(item: DeviceItem) -> str:
+    """The recommended action: `**code**: what to do` (empty for a report without one)."""
+    if item.action is None:
+        return ""
+    return f"**{md(item.action.code)}**: {md(item.action.text)}"
 
 
 def _finding(f: Finding, limit: int) -> str:
@@ -76,8 +84,9 @@ def render(gate: GateResult, exit_code: int, max_items: int = 50, max_text: int 
         )
     failing_items = [(fr, it, fs) for fr in gate.files for it, fs in fr.failing_items()]
     if failing_items:
-        out += ["", "### Failing items", "", _row("File", "Row", "Line", "Item", "Tier", "Reasons")]
-        out.append(_row("---", "---:", "---:", "---", "---", "---"))
+        head = _row("File", "Row", "Line", "Item", "Tier", "Action", "Reasons")
+        out += ["", "### Failing items", "", head]
+        out.append(_row("---", "---:", "---:", "---", "---", "---", "---"))
         for fr, item, found in failing_items[:max_items]:
             reasons = "<br>".join(
                 _finding(f, max_text) + (" (waived)" if f.waived else "") for f in found
@@ -89,6 +98,7 @@ def render(gate: GateResult, exit_code: int, max_items: int = 50, max_text: int 
                     md(item.line),
                     md(item_label(item)),
                     f"**{md(item.tier)}**",
+                    _action(item),
                     reasons,
                 )
             )

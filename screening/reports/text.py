@@ -1,6 +1,7 @@
 """Plain text for `screening check` on a terminal (the default format).
 
-Per file: a line of tier counts, then each failing item (`FAIL`) with one line per finding,
+Per file: a line of tier counts, then each failing item (`FAIL`) with its recommended action
+(`action <code>: <what to do>`) and one line per finding,
 waived findings (`waived`, with reason, approver and expiry), and the rows that could not be
 read (`ERROR`); warnings below the threshold are counted, and listed with `verbose`. A
 failing finding shows each of its sentences (one per evidence entry or vendor match) on its own
@@ -87,6 +88,9 @@ def _file(fr: FileResult, paint: _Paint, verbose: bool, max_text: int) -> list[s
         failing = [f for f in found if f.fails]
         if failing:
             out.append(f"  {paint('FAIL', 'red')} {where} {label} [{paint(tier, 'red')}]")
+            if item.action is not None:
+                act = item.action
+                out.append(f"      action {safe(act.code)}: {safe(act.text)}")
             for f in failing:
                 out += _failing(f, paint, max_text)
         for f in found:

@@ -25,6 +25,36 @@ class Evidence(BaseModel):
     finding: str
     source: str | None = None
     weight: int | float | None = None
+    jurisdiction: str | None = Field(
+        default=None, description="whose measure the source is: UK, UN, EU, US (lists, policies)"
+    )
+    force: str | None = Field(
+        default=None,
+        description="for this profile's buyer: binding, guidance or context (another country's)",
+    )
+    note: str | None = Field(
+        default=None, description="id of the report's note stating the source's scope once"
+    )
+
+
+class Action(BaseModel):
+    """What to do about a device or order line (the most urgent action that applies)."""
+
+    code: str = Field(description="e.g. remove-from-sensitive-site, do-not-buy, none")
+    text: str = Field(description="the instruction")
+    reason: str = Field(default="", description="why, from the findings")
+    also: list[str] = Field(default_factory=list, description="other codes that apply too")
+
+
+class Note(BaseModel):
+    """A list or policy statement the report's evidence cites, stated once for the report."""
+
+    id: str = Field(description="what evidence entries refer to in their `note`")
+    source: str = Field(description="source id or policy_statements.csv id")
+    title: str
+    jurisdiction: str | None = None
+    force: str | None = Field(default=None, description="for this profile's buyer")
+    text: str = Field(description="what it is, what it asks or covers, for whom")
 
 
 class VendorMatch(BaseModel):
@@ -53,7 +83,13 @@ class DeviceItem(BaseModel):
     score: int = Field(ge=0, le=100)
     relabel_suspected: bool
     rules_fired: list[str] = Field(default_factory=list)
-    evidence: list[Evidence] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="most relevant to the profile's buyer first"
+    )
+    action: Action | None = Field(default=None, description="what to do (null in old reports)")
+    warnings: list[str] = Field(
+        default_factory=list, description="values read but not understood (e.g. a site type)"
+    )
 
 
 class OrderItem(DeviceItem):
@@ -65,6 +101,9 @@ class OrderItem(DeviceItem):
     description: str | None = None
     quantity: int | None = None
     unit_price: str | None = Field(default=None, description="as given, a decimal string")
+    currency: str | None = Field(
+        default=None, description="a currency column, else the price's symbol or code, else null"
+    )
     vendor_matches: list[VendorMatch] = Field(default_factory=list)
 
 
@@ -89,16 +128,63 @@ class VendorGroup(BaseModel):
     by_tier: dict[str, int]
 
 
+class UrgentAction(BaseModel):
+    """One of the most urgent actions of a report: which row, what, where, why."""
+
+    row: int
+    label: str = Field(description="asset and make/model, or part and vendor")
+    where: str | None = Field(default=None, description="site (inventory) or vendor (PO)")
+    tier: Tier
+    code: str
+    text: str
+    reason: str = ""
+
+
+class SpendAtRisk(BaseModel):
+    """Quantity x unit price of the order's lines, added up per tier (decimal strings)."""
+
+    currency: str | None = Field(description="as given in the file; null when not given")
+    by_tier: dict[str, str] = Field(default_factory=dict)
+    total: str = "0"
+    unpriced_lines: int = Field(default=0, description="lines without quantity or price")
+    note: str = ""
+
+
+class VendorSpend(BaseModel):
+    items: int
+    quantity: int
+    spend: str = Field(description="quantity x unit price, decimal string")
+    by_tier: dict[str, str] = Field(default_factory=dict, description="spend per tier")
+
+
 class InventorySummary(BaseModel):
     devices: int
     by_tier: dict[str, int]
     by_family: dict[str, int]
+    by_site: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="site -> tier -> devices"
+    )
+    by_action: dict[str, int] = Field(
+        default_factory=dict, description="action code -> devices, most urgent first"
+    )
+    urgent_actions: list[UrgentAction] = Field(
+        default_factory=list, description="the five most urgent actions"
+    )
 
 
 class OrderSummary(BaseModel):
     items: int
     by_tier: dict[str, int]
     by_family: dict[str, int]
+    by_vendor: dict[str, VendorSpend] = Field(default_factory=dict)
+    quantity_by_tier: dict[str, int] = Field(default_factory=dict)
+    spend_at_risk: SpendAtRisk | None = None
+    by_action: dict[str, int] = Field(
+        default_factory=dict, description="action code -> lines, most urgent first"
+    )
+    urgent_actions: list[UrgentAction] = Field(
+        default_factory=list, description="the five most urgent actions"
+    )
 
 
 class _ReportBase(BaseModel):
@@ -110,6 +196,9 @@ class _ReportBase(BaseModel):
     file: str | None = Field(default=None, description="the file as named by the user")
     id: str | None = Field(default=None, description="the stored report's id (API uploads)")
     created_at: str | None = Field(default=None, description="when it was stored (ISO datetime)")
+    notes: list[Note] = Field(
+        default_factory=list, description="each cited list or statement, stated once"
+    )
 
 
 class InventoryReport(_ReportBase):

@@ -29,7 +29,12 @@ Profiles:
   (the statement keeps it off core networks). UN listings -> prohibited; OFAC SDN -> high;
   other (US) lists -> medium: informative, not UK law.
 - `uk-retail`: a listed maker plus biometric processing (live facial recognition: special
-  category data under UK GDPR, DPIA needed) -> high; a listed maker alone -> medium.
+  category data under UK GDPR, DPIA needed) -> high; a listed maker alone -> medium. The UK
+  statement of 24 Nov 2022 is cited too (a small weight: for a shop it is the UK government's
+  guidance, not law), so a UK buyer's headline reason is a UK one; the US lists are context.
+
+Evidence order (binding for the buyer first, then guidance, then context) is relevance.py's;
+what to do about a device is actions.py's.
 - `default`: the lists alone: OFAC SDN and UN -> prohibited, any other list -> high.
 """
 
@@ -100,10 +105,15 @@ def _uk_public(ctx: Context, found: Mapping[str, list[Finding]]) -> list[Floor]:
 
 
 def _uk_retail(ctx: Context, found: Mapping[str, list[Finding]]) -> list[Floor]:
+    floors: list[Floor] = []
     if found.get("listed-maker") and found.get("biometric-processing"):
         why = "listed maker processing biometric data (facial recognition): DPIA, review"
-        return [("high", why, found["biometric-processing"][0].source)]
-    return []
+        floors.append(("high", why, found["biometric-processing"][0].source))
+    prc = found.get("prc-national-intelligence-law")
+    if prc and found.get("listed-maker"):
+        why = "listed PRC-law maker: the UK government's guidance of 24 Nov 2022 applies"
+        floors.append(("medium", why, prc[0].source))
+    return floors
 
 
 # Every rule a profile does not weigh is listed with weight 0: it does not run.
@@ -170,6 +180,7 @@ PROFILES: Mapping[str, Profile] = {
             **_ALL_RULES,
             "listed-maker": 40,
             "listed-vendor": 75,
+            "prc-national-intelligence-law": 5,
             "biometric-processing": 30,
             "possible-relabel": 15,
             "former-affiliate": 10,
@@ -274,8 +285,10 @@ def score_device(
     points = min(points, 100)
 
     tier: Tier = tier_for_score(points)
-    floors = [_list_floor(chosen, ctx, f.hit) for f in found.get("listed-maker", []) if f.hit]
-    floors += chosen.extra_floors(ctx, found) if chosen.extra_floors else []
+    # The profile's own floors first: where one meets the tier it is the reason given (under
+    # the UK profiles the UK statement rather than a US list that imposes the same tier).
+    floors = chosen.extra_floors(ctx, found) if chosen.extra_floors else []
+    floors += [_list_floor(chosen, ctx, f.hit) for f in found.get("listed-maker", []) if f.hit]
     for floor, _, _ in floors:
         tier = higher(tier, floor)
     fired = ", ".join(found) or "no rule fired"

@@ -30,6 +30,9 @@ SOURCE_TITLES: Mapping[str, str] = {
     "gb_fcdo_sanctions": "UK Sanctions List (FCDO)",
     "eu_fsf": "EU Financial Sanctions Files",
 }
+# The ids of data/reference/policy_statements.csv rows the rules cite (the evidence's source).
+UK_STATEMENT = "uk-wms-2022-11-24"
+BIOMETRIC_POLICY = "uk-gdpr-biometric"
 SENSITIVE_WORDS = frozenset(
     [
         "sensitive",
@@ -99,8 +102,9 @@ def is_sensitive(value: str | None) -> bool | None:
 
 def listed_maker(ctx: Context) -> list[Finding]:
     """The company that made the device, or a company of its family (parent, subsidiary,
-    affiliate), is named on a government list; the finding says which list, since when and
-    with what scope. Attribution on medium confidence counts three quarters."""
+    affiliate), is named on a government list; the finding says which list and since when (the
+    listing's scope, the same for every device of the family, is stated once in the report's
+    note on that list). Attribution on medium confidence counts three quarters."""
     family = ctx.ident.family
     if not family:
         return []
@@ -108,10 +112,7 @@ def listed_maker(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     for hit in ctx.list_hits.get(family, ()):
         since = f" since {hit.listed_on}" if hit.listed_on else ""
-        scope = f"; scope: {hit.scope}" if hit.scope else ""
-        text = (
-            f"{hit.name} ({hit.relation} of {family}) is listed: {title(hit.source)}{since}{scope}"
-        )
+        text = f"{hit.name} ({hit.relation} of {family}) is listed: {title(hit.source)}{since}"
         out.append(
             Finding(
                 "listed-maker", strength, f"{hit.name} [{hit.entity_id}]", text, hit.source, hit
@@ -215,8 +216,8 @@ def biometric_processing(ctx: Context) -> list[Finding]:
     condition and a data protection impact assessment (DPIA) before use (ICO guidance)."""
     if ctx.facts.face_recognition is not True:
         return []
-    policy = ctx.reference.policies.get("uk-gdpr-biometric")
-    source = policy.cite if policy else "inventory"
+    policy = ctx.reference.policies.get(BIOMETRIC_POLICY)
+    source = policy.id if policy else "inventory"
     text = "facial recognition is on: special category biometric data (UK GDPR Art. 9); DPIA"
     return [Finding("biometric-processing", 1.0, "face_recognition=true", text, source)]
 
@@ -277,17 +278,20 @@ def prc_intelligence_law(ctx: Context) -> list[Finding]:
     """The device's maker is incorporated in the People's Republic of China and so subject to
     its National Intelligence Law. The UK government's statement of 24 November 2022 told
     departments not to deploy such surveillance equipment on sensitive sites, to keep it off
-    core networks and to consider removing it."""
+    core networks and to consider removing it. For a buyer outside government the statement is
+    the UK government's own judgement of the risk such equipment carries: guidance, not law,
+    and the UK reason a UK buyer can act on (the US listings of the same makers are another
+    country's measures)."""
     family = ctx.ident.family
     parent = ctx.reference.parent(family) if family else None
     if parent is None or parent.hq_country != "CN":
         return []
-    policy = ctx.reference.policies.get("uk-wms-2022-11-24")
+    policy = ctx.reference.policies.get(UK_STATEMENT)
     strength = 1.0 if ctx.ident.family_confidence == "high" else 0.75
     company = parent.legal_name_en or parent.name
-    rule = f"; UK statement of {policy.date}: {policy.requirement}" if policy else ""
-    text = f"{company} is a PRC company, subject to the PRC National Intelligence Law{rule}"
-    source = policy.cite if policy else parent.cite
+    law = f"{company} is a PRC company, subject to the PRC National Intelligence Law"
+    text = f"UK statement of {policy.date}: {policy.requirement}; {law}" if policy else law
+    source = policy.id if policy else parent.cite
     return [Finding("prc-national-intelligence-law", strength, company, text, source)]
 
 

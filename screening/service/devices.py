@@ -10,15 +10,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
 from ..devices.facts import DeviceFacts, InvalidFact
-from ..devices.families import FamilyHit, Resolver, default_resolver
+from ..devices.families import Resolver, default_resolver
 from ..devices.identify import identify
 from ..devices.oui import normalize_mac
 from ..devices.reference import REFERENCE_FILES, Confidence, Reference, load_reference
@@ -27,6 +25,7 @@ from ..inventories import DeviceRow, Kind
 from ..inventories import RowError as ReadError
 from ..matching.matcher import Matcher
 from ..schemas.reports import (
+    Action,
     DeviceItem,
     Evidence,
     InventoryReport,
@@ -40,15 +39,17 @@ from ..schemas.reports import (
     VendorGroup,
     VendorMatch,
 )
+from ..scoring.actions import choose_action
 from ..scoring.inputs import KevIndex, ListHit, VendorHit, build_kev_index
-from ..scoring.listhits import ListedFacts, family_list_hits
+from ..scoring.listhits import family_list_hits
 from ..scoring.profiles import PROFILES, profile_help
+from ..scoring.relevance import Standing, force_for, order_evidence
 from ..scoring.tiers import Tier
 from ..settings import Settings
-from ..sources.base import Record
-from ..store import ENTITY_TABLE, NAME_TABLE
+from . import devreport
 from . import names as namescreen
 from .active import CACHE, ActiveView, active_view
+from .devsources import engine_resolver, kev_records, listed_facts
 
 _T = TypeVar("_T", bound=DeviceItem)
 
@@ -64,8 +65,9 @@ class RiskContext:
     matcher: Matcher
     snapshots: dict[str, str]
     snapshot_dates: dict[str, str | None]
+    standing: dict[str, Standing] = field(default_factory=dict)
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
-    memo: dict[tuple[DeviceFacts, str, tuple[VendorHit, ...]], _Scored] = field(
+    memo: dict[tuple[DeviceFacts, str, tuple[VendorHit, ...], Kind], _Scored] = field(
         default_factory=dict
     )
 
@@ -81,6 +83,7 @@ class _Scored:
     relabel_suspected: bool
     rules_fired: list[str]
     evidence: list[Evidence]
+    action: Action
 
 
 def check_profile(profile: str) -> str:
@@ -95,72 +98,6 @@ def load_reference_tables(settings: Settings) -> Reference:
         return load_reference({n: (folder / n).read_bytes() for n in REFERENCE_FILES})
     except FileNotFoundError as exc:
         raise NotFoundError(f"reference table missing: {exc.filename}") from exc
-
-
-def _listed_facts(session: Session, snap_ids: list[int]) -> Iterator[ListedFacts]:
-    e, n = ENTITY_TABLE.c, NAME_TABLE.c
-    names: dict[int, list[str]] = {}
-    for pk, name in session.execute(
-        sa_select(n.entity_pk, n.name).where(n.snapshot_id.in_(snap_ids))
-    ):
-        names.setdefault(pk, []).append(name)
-    query = sa_select(
-        e.id, e.source_id, e.entity_id, e.kind, e.name, e.listed_on, e.details, e.programs
-    )
-    for pk, src, eid, kind, name, listed_on, details, programs in session.execute(
-        query.where(e.snapshot_id.in_(snap_ids))
-    ):
-        yield ListedFacts(
-            src, eid, kind, name, tuple(names.get(pk, [name])), listed_on, details, tuple(programs)
-        )
-
-
-def _kev_records(session: Session, snap_id: int) -> list[Record]:
-    e = ENTITY_TABLE.c
-    out = []
-    for local_id, name, details, listing_dates in session.execute(
-        sa_select(e.local_id, e.name, e.details, e.listing_dates).where(e.snapshot_id == snap_id)
-    ):
-        dates = tuple(date.fromisoformat(d) for d in listing_dates)
-        out.append(Record(local_id, "vulnerability", name, listing_dates=dates, details=details))
-    return out
-
-
-def _engine_resolver(reference: Reference, fallback: Resolver) -> Resolver:
-    """The reference table's own resolver first (exact names, typing slips, brand words); then
-    the matching engine over every family name, for reordered or transliterated names."""
-    from ..matching.index import Index, IndexEntry
-
-    entries = []
-    for i, m in enumerate(reference.members):
-        for name in m.names:
-            entries.append(IndexEntry(f"family:{i}", "reference", name, "primary", "organization"))
-    matcher = Matcher(Index.build(entries))
-
-    @lru_cache(maxsize=8192)  # inventories repeat the same few makes and registrants
-    def resolve(text: str) -> FamilyHit | None:
-        hit = fallback(text)
-        if hit is not None:
-            return hit
-        found = matcher.screen(text, kind="organization", limit=1)
-        if not found:
-            return None
-        best = found[0]
-        member = reference.members[int(best.entity_id.split(":")[1])]
-        if member.family is None and member.confidence != "low":
-            return None
-        confidence: Confidence = "medium" if member.confidence != "low" else "low"
-        return FamilyHit(
-            member.family,
-            best.matched_name,
-            confidence,
-            round(best.score, 4),
-            f"the matching engine scored {text!r} {best.score:.2f} against {best.matched_name!r}",
-            member.name,
-            member.relation,
-        )
-
-    return resolve
 
 
 def risk_context(session: Session, settings: Settings) -> RiskContext:
@@ -181,7 +118,7 @@ def _build_context(session: Session, settings: Settings, view: ActiveView, key: 
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
             list_hits = None
     if list_hits is None:
-        list_hits = family_list_hits(reference, _listed_facts(session, party))
+        list_hits = family_list_hits(reference, listed_facts(session, party))
         cache.parent.mkdir(parents=True, exist_ok=True)
         for old in cache.parent.glob("listhits-*.pickle"):
             old.unlink(missing_ok=True)
@@ -190,19 +127,18 @@ def _build_context(session: Session, settings: Settings, view: ActiveView, key: 
         tmp.replace(cache)  # readers in other processes never see half a file
     kev_snap = view.get("us_cisa_kev")
     kev = (
-        build_kev_index(_kev_records(session, kev_snap.snapshot_id), reference)
-        if kev_snap
-        else None
+        build_kev_index(kev_records(session, kev_snap.snapshot_id), reference) if kev_snap else None
     )
     matcher, _ = namescreen.get_matcher(session, settings)
     return RiskContext(
         reference=reference,
-        resolver=_engine_resolver(reference, default_resolver(reference)),
+        resolver=engine_resolver(reference, default_resolver(reference)),
         list_hits=list_hits,
         kev=kev,
         matcher=matcher,
         snapshots=view.versions,
         snapshot_dates=view.dates,
+        standing=devreport.load_standing(Path(settings.data_dir)),
     )
 
 
@@ -222,11 +158,16 @@ def _facts(row: DeviceRow) -> DeviceFacts:
 
 
 def _scored(
-    ctx: RiskContext, facts: DeviceFacts, profile: str, vendor_hits: tuple[VendorHit, ...]
+    ctx: RiskContext,
+    facts: DeviceFacts,
+    profile: str,
+    vendor_hits: tuple[VendorHit, ...],
+    kind: Kind,
 ) -> _Scored:
     """Identification depends on a MAC only through its OUI and scoring not at all, so results
-    are memoised per (facts without the MAC's last three bytes, profile, vendor hits): a real
-    inventory repeats the same few models and makers many times."""
+    are memoised per (facts without the MAC's last three bytes, profile, vendor hits, kind): a
+    real inventory repeats the same few models and makers many times. Evidence comes most
+    relevant to the profile's buyer first, each entry with its source's standing."""
     from ..scoring.profiles import score_device
 
     # The site's name is not a risk factor (its sensitivity is): leave it out of the key.
@@ -234,6 +175,7 @@ def _scored(
         replace(facts, mac=facts.mac[:8] if facts.mac else None, site=None),
         profile,
         vendor_hits,
+        kind,
     )
     hit = ctx.memo.get(key)
     if hit is not None:
@@ -264,13 +206,27 @@ def _scored(
                 finding=ev.finding,
                 source=ev.source,
                 weight=ev.weight,
+                jurisdiction=st.jurisdiction if st else None,
+                force=force_for(profile, st),
+                note=ev.source if st else None,
             )
-            for ev in risk.evidence
+            for ev in order_evidence(risk.evidence, profile, ctx.standing)
+            for st in [ctx.standing.get(ev.source)]
         ],
+        action=_action(risk.tier, risk.evidence, key[0], profile, kind),
     )
     if len(ctx.memo) < 100_000:
         ctx.memo[key] = scored
     return scored
+
+
+def _action(
+    tier: Tier, evidence: Sequence[Any], facts: DeviceFacts, profile: str, kind: Kind
+) -> Action:
+    act = choose_action(tier, evidence, facts, profile=profile, kind=kind)
+    return Action.model_construct(
+        code=act.code, text=act.text, reason=act.reason, also=list(act.also)
+    )
 
 
 def _vendor_matches(ctx: RiskContext, vendor: str | None) -> list[VendorMatch]:
@@ -298,7 +254,7 @@ def assess(ctx: RiskContext, row: DeviceRow, profile: str, kind: Kind) -> Device
         VendorHit(row.vendor or "", m.entity_id, m.source, m.matched_name, m.score)
         for m in matches[:1]  # the best match makes the finding; all are listed on the item
     )
-    scored = _scored(ctx, facts, profile, hits)
+    scored = _scored(ctx, facts, profile, hits, kind)
     common: dict[str, Any] = {
         "row": row.row,
         "line": row.line,
@@ -315,6 +271,9 @@ def assess(ctx: RiskContext, row: DeviceRow, profile: str, kind: Kind) -> Device
         "relabel_suspected": scored.relabel_suspected,
         "rules_fired": scored.rules_fired,
         "evidence": scored.evidence,
+        "action": scored.action,
+        # Readers that know unknown site-type or exposure words report them (issue 17).
+        "warnings": list(getattr(row, "warnings", ())),
     }
     if kind == "inventory":
         return DeviceItem.model_construct(**common)
@@ -326,6 +285,7 @@ def assess(ctx: RiskContext, row: DeviceRow, profile: str, kind: Kind) -> Device
         description=row.description,
         quantity=row.quantity,
         unit_price=str(row.unit_price) if row.unit_price is not None else None,
+        currency=devreport.currency_of(row),
         vendor_matches=matches,
     )
 
@@ -365,22 +325,41 @@ def build_report(
         "snapshot_dates": ctx.snapshot_dates,
         "required_sources": list(PROFILES[profile].required_sources),
         "errors": errors,
+        "notes": devreport.build_notes(items, profile, ctx.standing, ctx.reference, ctx.list_hits),
     }
+    by_action, urgent = devreport.actions_summary(items)
     if kind == "inventory":
         sites = _groups(items, lambda it: it.site)
         return InventoryReport(
             **base,
             devices=items,
             sites=[SiteGroup(site=g, devices=sum(c.values()), by_tier=dict(c)) for g, c in sites],
-            summary=InventorySummary(devices=len(items), by_tier=by_tier, by_family=by_family),
+            summary=InventorySummary(
+                devices=len(items),
+                by_tier=by_tier,
+                by_family=by_family,
+                by_site=devreport.by_site(items),
+                by_action=by_action,
+                urgent_actions=urgent,
+            ),
         )
     orders = [it for it in items if isinstance(it, OrderItem)]
     vendors = _groups(orders, lambda it: it.vendor)
+    at_risk, by_vendor, quantity = devreport.spend(orders)
     return OrderReport(
         **base,
         items=orders,
         vendors=[VendorGroup(vendor=g, items=sum(c.values()), by_tier=dict(c)) for g, c in vendors],
-        summary=OrderSummary(items=len(items), by_tier=by_tier, by_family=by_family),
+        summary=OrderSummary(
+            items=len(items),
+            by_tier=by_tier,
+            by_family=by_family,
+            by_vendor=by_vendor,
+            quantity_by_tier=quantity,
+            spend_at_risk=at_risk,
+            by_action=by_action,
+            urgent_actions=urgent,
+        ),
     )
 
 

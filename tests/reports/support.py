@@ -50,14 +50,63 @@ REQUIRED = [
 ]
 
 
+# The lists these reports cite: US measures, binding for the us-federal buyer; each is stated
+# once in the report's notes, and evidence entries refer to it by id.
+US_LISTS = ("us_ndaa_889", "us_bis_entity_list", "us_cisa_kev")
+
+
 def ev(signal: str, value: str, finding: str, source: str, weight: int) -> dict[str, Any]:
+    listed = source in US_LISTS
     return {
         "signal": signal,
         "value": value,
         "finding": finding,
         "source": source,
         "weight": weight,
+        "jurisdiction": "US" if listed else None,
+        "force": "binding" if listed else None,
+        "note": source if listed else None,
     }
+
+
+def action(code: str, text: str, reason: str, also: list[str] | None = None) -> dict[str, Any]:
+    return {"code": code, "text": text, "reason": reason, "also": also or []}
+
+
+NOTES = [
+    {
+        "id": source,
+        "source": source,
+        "title": title,
+        "jurisdiction": "US",
+        "force": "binding",
+        "text": text,
+    }
+    for source, title, text in (
+        (
+            "us_ndaa_889",
+            "NDAA FY2019 §889 named companies",
+            "A US measure: binding for this buyer. Listed: Hangzhou Hikvision Digital "
+            "Technology Company (parent) since 2018-08-13; scope: video surveillance and "
+            "telecommunications equipment produced by ... (or any subsidiary or affiliate of "
+            "such entities).",
+        ),
+        (
+            "us_bis_entity_list",
+            "BIS Entity List",
+            "A US measure: binding for this buyer. Listed: Hangzhou Hikvision Digital "
+            "Technology Co., Ltd. (parent) since 2019-10-09; scope: For all items subject to "
+            "the EAR.",
+        ),
+        ("us_cisa_kev", "us_cisa_kev", "A US measure: binding for this buyer."),
+    )
+]
+REMOVE = action(
+    "remove-now",
+    "Remove and replace it now",
+    "hikvision is listed: NDAA FY2019 §889 named companies -> prohibited under us-federal",
+    ["update-firmware", "replace-at-refresh"],
+)
 
 
 def hikvision_evidence(model: str) -> list[dict[str, Any]]:
@@ -83,9 +132,7 @@ def hikvision_evidence(model: str) -> list[dict[str, Any]]:
             "listed-maker",
             f"Hangzhou Hikvision Digital Technology Company [{NDAA}]",
             "Hangzhou Hikvision Digital Technology Company (parent of hikvision) is listed: "
-            "NDAA FY2019 §889 named companies since 2018-08-13; scope: video surveillance and "
-            "telecommunications equipment produced by ... Hangzhou Hikvision Digital Technology "
-            "Company ... (or any subsidiary or affiliate of such entities).",
+            "NDAA FY2019 §889 named companies since 2018-08-13",
             "us_ndaa_889",
             60,
         ),
@@ -93,7 +140,7 @@ def hikvision_evidence(model: str) -> list[dict[str, Any]]:
             "listed-maker",
             f"Hangzhou Hikvision Digital Technology Co., Ltd. [{BIS}]",
             "Hangzhou Hikvision Digital Technology Co., Ltd. (parent of hikvision) is listed: "
-            "BIS Entity List since 2019-10-09; scope: For all items subject to the EAR.",
+            "BIS Entity List since 2019-10-09",
             "us_bis_entity_list",
             0,
         ),
@@ -132,6 +179,8 @@ def _device(row: int, **fields: Any) -> dict[str, Any]:
         "relabel_suspected": False,
         "rules_fired": [],
         "evidence": [],
+        "action": action("none", "No action needed", "none under us-federal: nothing found"),
+        "warnings": [],
     }
     base.update(fields)
     return base
@@ -148,7 +197,7 @@ def _hik(row: int, model: str, **fields: Any) -> dict[str, Any]:
         score=90,
         rules_fired=["listed-maker", "known-exploited"],
         evidence=hikvision_evidence(model),
-        **fields,
+        **{"action": REMOVE, **fields},
     )
 
 
@@ -172,6 +221,11 @@ def _annke(row: int, **fields: Any) -> dict[str, Any]:
             ),
             ev("tier", "low", "6 points (possible-relabel)", "profile us-federal", 0),
         ],
+        action=action(
+            "verify-maker",
+            "Check who really made it",
+            "possibly a relabelled product of an unnamed maker, on weak evidence only",
+        ),
         **fields,
     )
 
@@ -184,6 +238,7 @@ def _po_fields(vendor: str, part: str, description: str, quantity: int) -> dict[
         "description": description,
         "quantity": quantity,
         "unit_price": None,
+        "currency": None,
         "vendor_matches": [],
     }
 
@@ -212,9 +267,24 @@ def po_report() -> dict[str, Any]:
         },
     ]
     direct["rules_fired"] = ["listed-maker", "listed-vendor"]
+    direct["unit_price"], direct["currency"] = "119.00", "GBP"
     direct["evidence"] = [e for e in direct["evidence"] if e["signal"] != "known-exploited"]
+    direct["action"] = action(
+        "do-not-buy",
+        "Do not buy this line",
+        "prohibited under us-federal",
+        ["choose-another-supplier"],
+    )
     items = [
-        _hik(1, "DS-7608NI-K2/8P", **_po_fields(ACME, "DS-7608NI-K2/8P", "8-channel PoE NVR", 4)),
+        _hik(
+            1,
+            "DS-7608NI-K2/8P",
+            **{
+                **_po_fields(ACME, "DS-7608NI-K2/8P", "8-channel PoE NVR", 4),
+                "unit_price": "389.00",
+                "currency": "GBP",
+            },
+        ),
         direct,
         _annke(3, **_po_fields(ACME, "N48PAW", "8-channel NVR kit", 2)),
         _device(
@@ -246,7 +316,31 @@ def po_report() -> dict[str, Any]:
             "items": 5,
             "by_tier": {"prohibited": 3, "low": 1, "none": 1},
             "by_family": {"hikvision": 3},
+            "by_vendor": {
+                ACME: {"items": 3, "quantity": 18, "spend": "1556.00", "by_tier": {}},
+            },
+            "quantity_by_tier": {"prohibited": 26, "low": 2, "none": 6},
+            "spend_at_risk": {
+                "currency": "GBP",
+                "by_tier": {"prohibited": "2746.00"},
+                "total": "2746.00",
+                "unpriced_lines": 3,
+                "note": "",
+            },
+            "by_action": {"do-not-buy": 1, "remove-now": 2, "verify-maker": 1, "none": 1},
+            "urgent_actions": [
+                {
+                    "row": 2,
+                    "label": "Hikvision DS-2CD2143G2-I",
+                    "where": "Hangzhou Hikvision Digital Technology Co., Ltd.",
+                    "tier": "prohibited",
+                    "code": "do-not-buy",
+                    "text": "Do not buy this line",
+                    "reason": "prohibited under us-federal",
+                }
+            ],
         },
+        "notes": copy.deepcopy(NOTES),
         "file": "orders/po.csv",
     }
 
@@ -257,7 +351,17 @@ def inventory_report() -> dict[str, Any]:
         _hik(1, "DS-7608NI-K2/8P", asset_id="A-001", site="Depot North", mac="44:19:B6:12:34:56"),
         _annke(2, asset_id="A-002", site="Depot North"),
         _device(3, asset_id="A-003", site="HQ", declared_make="Axis", model="P3245-V"),
-        _device(4, asset_id="A-004", site="HQ", tier="unknown"),
+        _device(
+            4,
+            asset_id="A-004",
+            site="HQ",
+            tier="unknown",
+            action=action(
+                "identify",
+                "Add make, model or MAC to identify it",
+                "no make, model or MAC to identify the device",
+            ),
+        ),
     ]
     return {
         "kind": "inventory",
@@ -276,7 +380,24 @@ def inventory_report() -> dict[str, Any]:
             "devices": 4,
             "by_tier": {"prohibited": 1, "low": 1, "none": 1, "unknown": 1},
             "by_family": {"hikvision": 1},
+            "by_site": {
+                "Depot North": {"prohibited": 1, "low": 1},
+                "HQ": {"none": 1, "unknown": 1},
+            },
+            "by_action": {"remove-now": 1, "verify-maker": 1, "identify": 1, "none": 1},
+            "urgent_actions": [
+                {
+                    "row": 1,
+                    "label": "A-001: Hikvision DS-7608NI-K2/8P",
+                    "where": "Depot North",
+                    "tier": "prohibited",
+                    "code": "remove-now",
+                    "text": "Remove and replace it now",
+                    "reason": REMOVE["reason"],
+                }
+            ],
         },
+        "notes": copy.deepcopy(NOTES),
     }
 
 

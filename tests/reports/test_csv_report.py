@@ -31,7 +31,7 @@ def _parse(text: str) -> list[dict[str, str]]:
 def test_header_columns() -> None:
     assert csv_report.csv_header("inventory") == (
         "row,line,asset_id,site,declared_make,model,mac,firmware,family,family_confidence,"
-        "tier,score,relabel_suspected,rules_fired,evidence,error\r\n"
+        "tier,score,relabel_suspected,action_code,action,rules_fired,evidence,error\r\n"
     )
     po = next(csv.reader([csv_report.csv_header("po")]))
     assert po[:10] == [
@@ -46,7 +46,14 @@ def test_header_columns() -> None:
         "quantity",
         "unit_price",
     ]
-    assert po[-4:] == ["rules_fired", "vendor_matches", "evidence", "error"]
+    assert po[-6:] == [
+        "action_code",
+        "action",
+        "rules_fired",
+        "vendor_matches",
+        "evidence",
+        "error",
+    ]
 
 
 def test_po_rows_in_row_order_with_scalars_evidence_and_matches() -> None:
@@ -75,7 +82,14 @@ def test_po_rows_in_row_order_with_scalars_evidence_and_matches() -> None:
         f"listed-maker Hangzhou Hikvision Digital Technology Company [{NDAA}]: "
         "Hangzhou Hikvision Digital Technology Company (parent of hikvision) is listed: NDAA"
     )
-    assert entries[2].endswith("(us_ndaa_889; weight 60)")
+    # The source, its points and its standing for the profile's buyer (us-federal: binding).
+    assert entries[2].endswith("(us_ndaa_889; weight 60; US measure, binding)")
+    assert entries[0].endswith("(data/reference/families.csv line 2 (Hikvision); weight 40)")
+    assert (first["action_code"], rows[1]["action_code"]) == ("remove-now", "do-not-buy")
+    assert first["action"] == (
+        "Remove and replace it now: hikvision is listed: NDAA FY2019 §889 named companies "
+        "-> prohibited under us-federal"
+    )
     assert rows[1]["vendor_matches"] == (
         f"Hangzhou Hikvision Digital Technology Co., Ltd. [{BIS}] score 1.0000 | "
         f"HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD. [{OFAC_CONS}] score 0.9871"
@@ -117,14 +131,18 @@ def test_formula_like_cells_are_neutralised(value: str) -> None:
         {"signal": "declared_make", "value": "x", "finding": "y", "source": "z", "weight": 0}
     ]
     item["evidence"][0]["signal"] = value  # the joined evidence cell starts with it too
+    # An action's reason quotes user values (a site's name): its cells are neutralised too.
+    item["action"] = {"code": value, "text": value, "reason": "", "also": []}
     rows = list(csv.reader(io.StringIO(csv_report.render(typed(report)), newline="")))
     header, row = rows[0], rows[4]
-    for column in ("vendor", "description", "site"):
+    for column in ("vendor", "description", "site", "action_code"):
         cell = row[header.index(column)]
         assert cell == "'" + value, (column, cell)
     evidence = row[header.index("evidence")]  # whitespace is collapsed in joined evidence
     assert evidence.startswith("'") or not evidence.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert evidence.endswith("cmd x: y (z; weight 0)") or evidence.startswith("'" + value[0])
+    action = row[header.index("action")]  # one line: a leading tab or CR is collapsed
+    assert action.startswith("'") or not action.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert row[header.index("model")] == "P3245-V"  # harmless text unchanged
 
 
@@ -194,3 +212,7 @@ def test_rows_sharing_evidence_keep_their_own_fields() -> None:
     )
     (row,) = _parse("".join(csv_report.stream([changed], "inventory")))
     assert row["evidence"] == "model: changed (weight 1)"
+    assert first.action is not None
+    acted = first.model_copy(update={"action": first.action.model_copy(update={"code": "x"})})
+    rows = _parse("".join(csv_report.stream([first, acted], "inventory")))
+    assert [r["action_code"] for r in rows] == ["remove-now", "x"]

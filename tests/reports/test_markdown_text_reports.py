@@ -75,15 +75,17 @@ def test_markdown_summary_table() -> None:
 
 
 def test_markdown_failing_waived_expired_and_errors() -> None:
-    md = _md(_gate())
+    md = _md(_gate(), max_text=100)
     failing = md.split("### Failing items")[1].split("###")[0]
     rows = [_cells(x) for x in failing.splitlines() if x.startswith("| po.csv")]
     assert [r[1] for r in rows] == ["1", "2"]
     assert rows[0][3] == f"Hikvision DS-7608NI-K2/8P from {ACME}"
     assert rows[0][4] == "**prohibited**"
-    reasons = rows[0][5].split("<br>")
+    assert rows[0][5] == "**remove-now**: Remove and replace it now"
+    assert rows[1][5] == "**do-not-buy**: Do not buy this line"
+    reasons = rows[0][6].split("<br>")
     assert [r.split("**")[1] for r in reasons] == ["listed-maker", "known-exploited"]
-    assert all(len(r) < 340 for r in reasons) and reasons[0].endswith("…")
+    assert all(len(r) < 140 for r in reasons) and reasons[0].endswith("…")
     waived = md.split("### Waived findings")[1].split("###")[0]
     wrows = [_cells(x) for x in waived.splitlines() if x.startswith("| po.csv")]
     assert [(r[1], r[2]) for r in wrows] == [("5", "listed-maker"), ("5", "known-exploited")]
@@ -105,7 +107,7 @@ def test_markdown_escapes_user_values() -> None:
     md = _md(_gate(report))
     row = next(x for x in md.splitlines() if x.startswith("| po.csv | 1 |"))
     cells = _cells(row)
-    assert len(cells) == 6  # the vendor's pipe did not add a column
+    assert len(cells) == 7  # the vendor's pipe did not add a column
     assert "@\u200bsecurity" in cells[3] and "@security" not in cells[3]
     assert "&lt;b&gt;Evil&lt;/b&gt;" in cells[3] and "<b>" not in md
     assert "\\*co\\*" in cells[3] and "\\[x\\](y)" in cells[3]
@@ -131,19 +133,20 @@ def test_markdown_passes() -> None:
 
 
 def test_text_without_colour() -> None:
-    out = _text(_gate())
+    out = _text(_gate(), max_text=100)
     assert "\x1b" not in out
     lines = out.splitlines()
     assert lines[0] == "po.csv: 5 items (prohibited 3, low 1, none 1), 1 row not read"
     assert lines[1] == f"  FAIL row 1 (line 2) Hikvision DS-7608NI-K2/8P from {ACME} [prohibited]"
-    assert lines[2] == "      listed-maker:"
-    assert lines[3].startswith("        - Hangzhou Hikvision Digital Technology Company (parent")
-    assert len(lines[3]) == 10 + 300 and lines[3].endswith("…")  # cut at max_text
-    assert lines[4] == (
+    assert lines[2] == "      action remove-now: Remove and replace it now"
+    assert lines[3] == "      listed-maker:"
+    assert lines[4].startswith("        - Hangzhou Hikvision Digital Technology Company (parent")
+    assert len(lines[4]) == 10 + 100 and lines[4].endswith("…")  # cut at max_text
+    assert lines[5] == (  # cut at max_text as well
         "        - Hangzhou Hikvision Digital Technology Co., Ltd. (parent of hikvision) is "
-        "listed: BIS Entity List since 2019-10-09; scope: For all items subject to the EAR."
+        "listed: BIS Entity List si…"
     )
-    assert lines[5].startswith("      known-exploited: CVE-2021-36260")
+    assert lines[6].startswith("      known-exploited: CVE-2021-36260")
     assert sum(x.startswith("  FAIL ") for x in lines) == 2
     waived = [x for x in lines if x.startswith("  waived ")]
     assert len(waived) == 2 and waived[0].endswith(

@@ -135,7 +135,7 @@ def test_uk_public_sector_national_intelligence_law(facts: dict[str, Any], tier:
     assert result.tier == tier
     assert "prc-national-intelligence-law" in result.rules_fired
     prc = next(e for e in result.evidence if e.signal == "prc-national-intelligence-law")
-    assert prc.source.startswith("data/reference/policy_statements.csv line 2 (uk-wms-2022-11-24)")
+    assert prc.source == "uk-wms-2022-11-24"  # the id of the policy_statements.csv row
 
 
 def test_uk_profiles_weigh_us_lists_as_information_and_un_as_law() -> None:
@@ -151,7 +151,11 @@ def test_uk_profiles_weigh_us_lists_as_information_and_un_as_law() -> None:
 def test_uk_retail_biometric_processing() -> None:
     listed = _score("uk-retail", make="Uniview", face_recognition=True)
     assert listed.tier == "high"
-    assert listed.rules_fired[:2] == ("listed-maker", "biometric-processing")
+    assert listed.rules_fired[:3] == (
+        "listed-maker",
+        "prc-national-intelligence-law",
+        "biometric-processing",
+    )
     assert _score("uk-retail", make="Uniview").tier == "medium"
     clean = _score("uk-retail", make="Axis", model="P3245-V", face_recognition=True)
     assert clean.tier == "low" and clean.rules_fired == ("biometric-processing",)

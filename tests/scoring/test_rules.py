@@ -65,11 +65,15 @@ def test_list_hits_from_the_real_bundled_lists() -> None:
     assert [h.listed_on for h in hits["uniview"]] == [date(2024, 12, 11)]
 
 
-def test_listed_maker_reports_list_date_and_scope() -> None:
+def test_listed_maker_reports_list_and_date_and_leaves_the_scope_to_the_note() -> None:
     found = _findings("listed-maker", make="Hytera")
     assert [f.source for f in found] == ["us_ndaa_889", "us_fcc_covered", "us_bis_entity_list"]
     assert all(f.strength == 1.0 for f in found)
-    assert "since 2018-08-13; scope: For the purpose of public safety" in found[0].finding
+    assert found[0].finding.endswith("is listed: NDAA FY2019 §889 named companies since 2018-08-13")
+    # The scope is the same on every device of the family: the report states it once, in a note.
+    assert "scope" not in found[0].finding
+    assert found[0].hit is not None
+    assert "For the purpose of public safety" in (found[0].hit.scope or "")
     assert found[2].value.startswith("Hytera Communications Limited [us_bis_entity_list:")
     medium = _findings("listed-maker", make="Tiandy")
     assert [f.strength for f in medium] == [0.75]
@@ -157,8 +161,10 @@ def test_prc_law_possible_relabel_and_former_affiliate() -> None:
     assert [(f.value, f.strength) for f in prc] == [
         ("Zhejiang Uniview Technologies Co., Ltd.", 0.75)
     ]
-    assert "National Intelligence Law; UK statement of 2022-11-24" in prc[0].finding
-    assert prc[0].source.startswith("data/reference/policy_statements.csv line 2")
+    # The statement leads (its date and what it asks), then why it applies to this maker.
+    assert prc[0].finding.startswith("UK statement of 2022-11-24: departments to cease deploying")
+    assert prc[0].finding.endswith("subject to the PRC National Intelligence Law")
+    assert prc[0].source == "uk-wms-2022-11-24"
     assert _findings("prc-national-intelligence-law", make="Axis") == []
 
     relabel = _findings("possible-relabel", make="Acme", mac="44:19:B6:3A:10:09")
