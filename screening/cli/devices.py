@@ -10,6 +10,7 @@ import typer
 from ..errors import ScreeningError
 from ..schemas.reports import RowError
 from ..service import RENDERERS, profile_help
+from ..service.columns import columns_help
 from ._common import err, fail, output_to, service, usage
 
 inventory_app = typer.Typer(help="Device inventories (installed cameras and recorders).")
@@ -52,7 +53,7 @@ def run_report(
         err.print(f"{file}: row {e.row}{line}, field {e.field}: {e.message}", highlight=False)
 
 
-@inventory_app.command("score")
+@inventory_app.command("score", epilog=columns_help("inventory"))
 def inventory_score(
     file: Annotated[
         Path, typer.Argument(help="Inventory: CSV, XLSX or JSON with make/model/MAC/site… columns.")
@@ -70,7 +71,7 @@ def inventory_score(
     run_report(file, profile, fmt, output, "inventory")
 
 
-@po_app.command("check")
+@po_app.command("check", epilog=columns_help("po"))
 def po_check(
     file: Annotated[
         Path, typer.Argument(help="Order or quote: CSV, XLSX, JSON or YAML line items.")

@@ -51,6 +51,7 @@ COMMON: dict[str, tuple[str, ...]] = {
     ),
     "quantity": ("quantity", "qty"),
     "unit_price": ("price", "unitprice", "unitcost"),
+    "currency": ("currency", "ccy", "curr", "currencycode"),
 }
 _MODEL = ("model", "modelnumber", "modelno", "modelname")
 _PART = ("partnumber", "partno", "sku")

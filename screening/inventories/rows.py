@@ -52,6 +52,7 @@ class DeviceRow:
     part_number: str | None = None
     quantity: int | None = None
     unit_price: Decimal | None = None
+    currency: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
