@@ -36,6 +36,7 @@ from typing import Any
 import httpx
 import pytest
 
+from screening.service.active import _Cache
 from screening.settings import Settings
 
 from .conftest import DATA, FIXTURES, Database
@@ -239,6 +240,10 @@ def test_a_switch_serves_the_old_index_until_the_new_one_is_ready(server: Server
     assert seen[0] == old, seen
     assert set(seen) == {old, new}
     assert "rebuilt names" in server.log_text()
+    # The on-disk index was written under a temporary name and renamed: one file, no parts.
+    folder = Path(server.env["SCREENING_STATE_DIR"]) / "index"
+    assert len(list(folder.glob("names-*.pickle"))) == 1
+    assert not list(folder.glob(".names-*"))
 
 
 def test_half_a_request_head_is_disconnected(server: Server) -> None:
@@ -327,3 +332,66 @@ def test_a_341000_row_upload_is_refused_with_the_row_limit(server: Server) -> No
     assert r.status_code in (400, 413), r.text[:500]
     assert "more than 100,000 rows" in r.json()["detail"]
     assert httpx.get(f"{server.url}/health").status_code == 200
+
+
+# The cache's swap, on its own (no server): a real background thread, held by an event.
+
+
+def test_the_old_value_serves_while_the_new_one_builds_then_is_swapped_in() -> None:
+    cache = _Cache()
+    cache.serve_stale = True
+    assert cache.get("names", "v1", lambda: "index of v1", "db") == "index of v1"
+    release, started = threading.Event(), threading.Event()
+
+    def slow_build() -> str:
+        started.set()
+        release.wait(60)
+        return "index of v2"
+
+    def must_not_run() -> str:
+        raise AssertionError("a caller built in the foreground while an older value existed")
+
+    assert cache.latest("names", "v2", must_not_run, slow_build, "db") == "index of v1"
+    assert started.wait(60) and cache.building("names")
+    # Callers during the build: the old value, and no second build is started.
+    assert cache.latest("names", "v2", must_not_run, must_not_run, "db") == "index of v1"
+    release.set()
+    deadline = time.monotonic() + 60
+    while cache.building("names"):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert cache.latest("names", "v2", must_not_run, must_not_run, "db") == "index of v2"
+
+
+def test_an_older_value_of_another_database_is_never_served() -> None:
+    cache = _Cache()
+    cache.serve_stale = True
+    cache.get("names", "v1", lambda: "index of db A", "sqlite:///a.db")
+    got = cache.latest("names", "v2", lambda: "index of db B", lambda: "bg", "sqlite:///b.db")
+    assert got == "index of db B"
+
+
+def test_without_serve_stale_a_caller_gets_the_new_value() -> None:
+    """The CLI and in-process use: a command that just refreshed screens the new data."""
+    cache = _Cache()
+    cache.get("names", "v1", lambda: "index of v1", "db")
+    assert cache.latest("names", "v2", lambda: "index of v2", lambda: "bg", "db") == "index of v2"
+
+
+def test_a_failed_background_build_keeps_the_old_value_and_is_not_retried_at_once() -> None:
+    cache = _Cache()
+    cache.serve_stale = True
+    cache.get("names", "v1", lambda: "index of v1", "db")
+    calls = []
+
+    def broken() -> str:
+        calls.append(1)
+        raise RuntimeError("database gone")
+
+    assert cache.latest("names", "v2", broken, broken, "db") == "index of v1"
+    deadline = time.monotonic() + 60
+    while cache.building("names") or not calls:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert cache.latest("names", "v2", broken, broken, "db") == "index of v1"
+    assert not cache.building("names") and len(calls) == 1

@@ -12,11 +12,15 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from screening.sources.bundled import has_bundle
 from screening.sources.registry import FIXED_SOURCES
 
 from .conftest import DATA
+
+# A real process (its fixtures alone would not mark it: see conftest).
+pytestmark = pytest.mark.slow
 
 
 def _free_port() -> int:
@@ -84,3 +88,7 @@ def test_serve_loads_bundled_data_and_answers(tmp_path: Path) -> None:
         proc.wait(timeout=30)
     out = proc.stdout.read() if proc.stdout else ""
     assert f"http://127.0.0.1:{port}" in out
+    # Two worker processes by default (one where there is one core).
+    workers = min(2, os.cpu_count() or 1)
+    assert f"{workers} worker" in out
+    assert out.count("Started server process") == workers, out[-3000:]
