@@ -81,6 +81,11 @@ def _pack(mapping: dict[str, list[int]]) -> dict[str, Ids]:
     return {k: v[0] if len(v) == 1 else tuple(v) for k, v in mapping.items()}
 
 
+# One vocabulary token a query word stands for: token id, similarity, its postings and rarity.
+_Expanded = tuple[int, float, "array[int]", float]
+_EXPANSIONS_MAX = 100_000
+
+
 def _ids(value: Ids | None) -> tuple[int, ...]:
     if value is None:
         return ()
@@ -112,6 +117,9 @@ class Index:
         self.keys: dict[str, Ids] = {}
         self.identifiers: dict[str, list[tuple[int, str, str]]] = {}
         self._vocab: dict[str, int] = {}
+        # Per query word: the vocabulary tokens it stands for, with the posting list and rarity
+        # of each (a file of names repeats its words: expanded once, reused by every query).
+        self._expansions: dict[tuple[str, str, bool], list[_Expanded]] = {}
 
     # -- building ------------------------------------------------------------------------------
 
@@ -308,6 +316,29 @@ class Index:
                 found[t] = hit[0]
         return found
 
+    def _expanded(self, word: str, phon: str, cache: SimCache, loose: bool) -> list[_Expanded]:
+        """`_expand` of a query word (and of the word without a joined Arabic article), with
+        each token's postings and rarity; cached per word, the same values in the same order."""
+        key = (word, phon, loose)
+        hit = self._expansions.get(key)
+        if hit is not None:
+            return hit
+        found = self._expand(word, phon, cache, loose)
+        if len(word) >= 6 and word[:2] in ("al", "el"):
+            # An Arabic article written on to its word: "alharamain" ~ "al haramain".
+            rest = word[2:]
+            for tid, sim in self._expand(rest, phonetic_key(rest), cache).items():
+                found[tid] = max(found.get(tid, 0.0), sim)
+        total = max(len(self.name_rows), 1)
+        out: list[_Expanded] = []
+        for tid, sim in found.items():
+            post = self.postings[tid]
+            out.append((tid, sim, post, math.log(1.0 + total / len(post))))
+        if len(self._expansions) >= _EXPANSIONS_MAX:
+            self._expansions.clear()
+        self._expansions[key] = out
+        return out
+
     def candidates(
         self,
         queries: Sequence[NameAnalysis],
@@ -327,6 +358,7 @@ class Index:
             for n in nids:
                 acc[n] = get(n, 0.0) + amount
 
+        get = acc.get
         seen: set[str] = set()
         exact: set[int] = set()  # the same words in any order: always candidates
         for q in queries:
@@ -342,17 +374,13 @@ class Index:
                 # Low-weight words only re-rank when the query has distinctive ones: their
                 # long postings would cost more than they tell.
                 cap = _HUGE if low_only else _LOW_CAP
-                found = self._expand(t.text, phon, cache, not q.latin)
-                if len(t.text) >= 6 and t.text[:2] in ("al", "el"):
-                    # An Arabic article written on to its word: "alharamain" ~ "al haramain".
-                    rest = t.text[2:]
-                    for tid, sim in self._expand(rest, phonetic_key(rest), cache).items():
-                        found[tid] = max(found.get(tid, 0.0), sim)
-                for tid, sim in found.items():
-                    post = self.postings[tid]
-                    if len(post) > cap and t.weight < DISTINCTIVE:
+                weight = t.weight
+                for _, sim, post, rarity in self._expanded(t.text, phon, cache, not q.latin):
+                    if len(post) > cap and weight < DISTINCTIVE:
                         continue
-                    bump(post, t.weight * sim * math.log(1.0 + total / len(post)))
+                    amount = weight * sim * rarity
+                    for n in post:
+                        acc[n] = get(n, 0.0) + amount
                 bump(_ids(self.joined.get(t.text)), 2.0 * t.weight)
                 if t.weight >= DISTINCTIVE and t.text.isalpha():
                     bump(_ids(self.acronyms.get(t.text)), 2.0)

@@ -76,6 +76,7 @@ class Matcher:
         threshold: float | None = None,
         limit: int = 10,
         explain: bool = True,
+        nearest: bool = False,
     ) -> list[Match]:
         """The listed parties matching `name`, best first, one per party.
 
@@ -84,7 +85,13 @@ class Matcher:
         kind. `country` (ISO-2) and `identifiers` (values, or (type, value) pairs) refine the
         score; an identifier the list publishes for a party makes that party score 1.0.
         `threshold` defaults to the kind's default threshold (of each party's kind when `kind`
-        is None)."""
+        is None).
+
+        With `nearest`, the best-scored party is returned too when it is under the threshold and
+        nothing else is (the first of the list, as with `threshold=0.0`, same exact score); the
+        other parties under the threshold are left out, so a name that can reach neither the
+        threshold nor the best score so far is only scored up to the bound `evaluate` gives
+        under a floor (a batch that needs the matches and the nearest party skips the rest)."""
         index = self.index
         queries = self._queries(name, kind)
         cache = self._cache
@@ -93,13 +100,21 @@ class Matcher:
         best: dict[int, tuple[float, int]] = {}
         allowed = set(sources) if sources is not None else None
         if any(q.tokens for q in queries.values()):
+            # `nearest`: the best exact score so far. A name whose bound falls under both it
+            # and the threshold is neither a match nor the nearest party; its recorded score is
+            # that bound (or its exact score), under both, so it never ranks first.
+            top = -1.0
             for nid in index.candidates(list(queries.values()), allowed, cache=cache):
                 ent_idx = index.name_entity[nid]
                 ent = index.entities[ent_idx]
                 q = queries.get(ent.kind == "person") or next(iter(queries.values()))
                 ctx = Context(kind, ent.kind, country, ent.countries, index.name_types[nid])
                 floor = threshold if threshold is not None else default_threshold(kind or ent.kind)
+                if nearest:
+                    floor = min(floor, top)
                 score, _ = evaluate(q, index.name(nid), ctx, cache, floor=floor)
+                if score >= floor and score > top:  # not cut short by the floor: exact
+                    top = score
                 if ent_idx not in best or score > best[ent_idx][0]:
                     best[ent_idx] = (score, nid)
         id_hits = index.identifier_hits(_identifier_values(identifiers))
@@ -129,7 +144,9 @@ class Matcher:
                 break
             ent = index.entities[ent_idx]
             cut = threshold if threshold is not None else default_threshold(kind or ent.kind)
-            if score < cut or score <= 0.0:
+            # `nearest`: the first of the ranking, when nothing comes before it, is the best
+            # exact score (any bound recorded is under it).
+            if (score < cut and not (nearest and not matches)) or score <= 0.0:
                 continue
             feats: list[FeatureResult] | tuple[()] = ()
             if explain:  # batch callers that only need scores skip the second, explained pass

@@ -90,16 +90,19 @@ def screen_query(
 ) -> Row:
     """The result columns for one name: the best party (a match first), its best listing and
     every listing at or above the threshold; `relation` says how the name relates to it."""
+    cut = threshold if threshold is not None else default_threshold(kind)
+    # The matches, and the nearest party when none (the row shows its score): the names that
+    # can be neither are not scored in full.
     found = ctx.matcher.screen(
         name,
         kind=kind,
         country=country,
         sources=sources,
-        threshold=0.0,
+        threshold=cut,
         limit=100,
         explain=False,  # the file contract carries scores, not explanations
+        nearest=True,
     )
-    cut = threshold if threshold is not None else default_threshold(kind)
     hits = [
         Found(m.entity_id, m.source, m.matched_name, m.score, cut) for m in found if m.score >= cut
     ]
