@@ -141,3 +141,10 @@ def test_typed_cells_carry_no_warning() -> None:
     assert isinstance(row, DeviceRow)
     assert (row.face_recognition, row.internet_exposed, row.cloud) == (True, False, True)
     assert row.warnings == ()
+
+
+def test_a_currency_column_is_read_as_written() -> None:
+    data = b"Vendor,Part No,Qty,Unit Cost,Ccy\nExample Ltd,CMIP7442W-28M,4,89.00, GBP \n"
+    (row,) = list(read_rows(data, "q.csv", kind="po"))
+    assert isinstance(row, DeviceRow)
+    assert (row.currency, row.fields["currency"], row.warnings) == ("GBP", "Ccy", ())

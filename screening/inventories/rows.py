@@ -27,9 +27,10 @@ class DeviceRow:
 
     `row` is the 1-based data row (blank rows are skipped and not counted); `line` is the CSV
     line where the row starts (header = line 1), the XLSX sheet row, or the JSON/YAML line of
-    the element's start. Text fields are stripped, blank -> None. `columns` holds every input
-    column (header text -> cell as text) for echoing; `fields` maps our field name -> the
-    user's header text it came from in this row. `warnings`: one sentence per recognised
+    the element's start. Text fields are stripped, blank -> None; `currency` is a currency
+    column as written (the price cell's own symbol or code is left to the report). `columns`
+    holds every input column (header text -> cell as text) for echoing; `fields` maps our field
+    name -> the user's header text it came from in this row. `warnings`: one sentence per recognised
     column whose value is none of the words it accepts (the column, the value quoted, what was
     expected and how the value was read; see values.py)."""
 
