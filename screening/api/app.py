@@ -110,6 +110,7 @@ def create_app(settings: Settings | None = None, *, background: bool = False) ->
             yield
         finally:
             stop.set()
+            active.CACHE.serve_stale = False
 
     # Swagger UI and ReDoc assets are served by the app itself (no CDN): /docs works offline.
     app = FastAPIOffline(
