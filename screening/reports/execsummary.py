@@ -60,14 +60,15 @@ def _urgent(report: Report) -> str:
 
 
 def _by_action(report: Report) -> str:
+    texts = {it.action.code: it.action.text for it in items_of(report) if it.action}
     rows = [
-        f'<tr class="action-count" data-code="{esc(code)}"><td><code>{esc(code)}</code></td>'
-        f'<td class="num">{esc(n)}</td></tr>'
+        f'<tr class="action-count" data-code="{esc(code)}"><td>{esc(texts.get(code, ""))}</td>'
+        f'<td><code>{esc(code)}</code></td><td class="num">{esc(n)}</td></tr>'
         for code, n in report.summary.by_action.items()
     ]
     if not rows:
         return ""
-    return table(["Action", noun(report.kind).capitalize()], rows, "by-action")
+    return table(["What to do", "Action", noun(report.kind).capitalize()], rows, "by-action")
 
 
 def _sites(report: Report) -> str:

@@ -151,6 +151,8 @@ class SpendAtRisk(BaseModel):
 
 
 class VendorSpend(BaseModel):
+    """One vendor's order lines: how many, the quantity and the spend (decimal strings)."""
+
     items: int
     quantity: int
     spend: str = Field(description="quantity x unit price, decimal string")

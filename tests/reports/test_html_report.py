@@ -115,3 +115,64 @@ def test_chart_is_limited_to_max_groups_worst_first() -> None:
     assert [b["data-site"] for b in els.find("g", "bar")] == ["Site 0", "Site 1"]
     assert "… and 2 more sites" in " ".join(els.text)
     assert [s["data-tier"] for s in els.find("rect", "seg")] == ["prohibited", "low"]
+
+
+def test_page_opens_with_the_executive_summary_then_the_notes() -> None:
+    page = html_report.render(typed(po_report()))
+    els = Elements(page)
+    sections = [a["id"] for t, a in els.tags if t == "section"]
+    assert sections[:3] == ["executive-summary", "notes", "summary"]
+    urgent = els.find("li", "urgent")
+    assert [(u["data-code"], u["data-row"]) for u in urgent] == [("do-not-buy", "2")]
+    assert [r["data-code"] for r in els.find("tr", "action-count")] == [
+        "do-not-buy",
+        "remove-now",
+        "verify-maker",
+        "none",
+    ]
+    # spend at risk: the summary's figures, its currency, per tier and per vendor
+    assert [r["data-tier"] for r in els.find("tr", "spend-tier")] == ["prohibited", "low", "none"]
+    assert "<h3>Spend at risk (GBP)</h3>" in page and "total 2746.00" in page
+    assert "3 line(s) without quantity or price" in page
+    assert len(els.find("tr", "spend-vendor")) == 1
+    # each cited list once, binding first; evidence links to its note and shows its force
+    notes = els.find("li", "note")
+    assert [n["id"] for n in notes] == [
+        "note-us_ndaa_889",
+        "note-us_bis_entity_list",
+        "note-us_cisa_kev",
+    ]
+    assert '<a href="#note-us_ndaa_889">us_ndaa_889</a>' in page
+    assert '<span class="force binding">US · binding</span>' in page
+    # the findings table has the action of every item
+    cells = els.find("td", "action")
+    assert len(cells) == len(po_report()["items"])
+    assert "Do not buy this line" in page and "also: choose-another-supplier" in page
+
+
+def test_inventory_summary_names_the_worst_sites() -> None:
+    page = html_report.render(typed(inventory_report()))
+    els = Elements(page)
+    assert len(els.find("tr", "site-count")) == 2
+    assert "Spend at risk" not in page
+    text = "".join(els.text)
+    assert "4 devices under profile us-federal: 1 prohibited, 1 low, 1 none, 1 unknown" in text
+    assert "Remove and replace it now" in text
+
+
+def test_summary_values_are_escaped() -> None:
+    report = inventory_report()
+    report["summary"]["urgent_actions"][0]["reason"] = "<script>alert(1)</script>"
+    report["summary"]["by_site"] = {"<b>site</b>": {"high": 1}}
+    report["notes"][0]["text"] = "<img src=x>"
+    page = html_report.render(typed(report))
+    assert "<script>" not in page and "<b>site</b>" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page and "&lt;b&gt;site&lt;/b&gt;" in page
+
+
+def test_print_stylesheet() -> None:
+    page = html_report.render(typed(po_report()))
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "@media print" in style and "@page{size:A4 landscape" in style
+    assert "print-color-adjust:exact" in style  # tier colours survive printing
+    assert "thead{display:table-header-group}" in style  # headers repeat on every page
