@@ -90,17 +90,22 @@ def different_qualifier(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tupl
 
 
 def _trailing_places(name: NameAnalysis, idx: list[int]) -> list[int]:
-    """The unpaired places of a name that come after its first distinctive word."""
+    """The unpaired places of a name that come after its first distinctive word and before a
+    legal form that closes it (a place after the legal form is an address: "VMK OOO Samara")."""
     first = next(
         (k for k, t in enumerate(name.tokens) if t.category in ("core", "acronym", "letter")),
         None,
     )
     if first is None:
         return []
+    last_legal = max(
+        (k for k, t in enumerate(name.tokens) if k > first and t.category == "legal"),
+        default=len(name.tokens),
+    )
     return [
         i
         for i in idx
-        if i > first
+        if first < i < last_legal
         and name.tokens[i].category == "place"
         and not _demonym(name.tokens[i].original, name.tokens[i].text)
     ]

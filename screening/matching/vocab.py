@@ -59,7 +59,8 @@ sa, s a, sociedad anonima, societe anonyme, sociedade anonima => sa
 sa de cv, s a de c v, sapi de cv, sab de cv => sa
 s de rl, s de rl de cv, s de r l de c v, srl de cv => srl
 srl, s r l, sarl, s a r l, sl, s l, sro, s r o, spa, s p a, sas, s a s, sac, saic, eirl, sci => srl
-bv, b v, nv, n v, vof, ab, oy, oyj, as, a s, asa, aps, kft, zrt, nyrt, ead, ood, doo, d o o => sa
+bv, b v, nv, n v, vof, ab, oy, oyj, as, a s, asa, aps, kft, zrt, nyrt, ead, ood, doo, d o o,
+dooel => sa
 sp z o o, sp z oo, spzoo, sp zoo, spolka z ograniczona odpowiedzialnoscia,
 spolka z o o, spolka z oo => llc
 sp k, sp j, spolka komandytowa, spolka jawna, spolka akcyjna => sa
@@ -68,7 +69,8 @@ societate pe actiuni => sa
 ano, avtonomnaya nekommercheskaya organizatsiya, nko, nekommercheskaya organizatsiya,
 nekommercheskoe partnerstvo, fgbu, fgau, fgku, fku, gbu, gku, gau, mbu, mku, mau => ano
 ip, individualnyi predprinimatel, fop, pp, pryvatne pidpryiemstvo, chastnoe predpriyatie,
-chp, uchp, chup, odo, zat, vat, pat, prat, tdv => llc
+chp, uchp, chup, odo, zat, vat, pat, prat, tdv, additional liability company,
+obshchestvo s dopolnitelnoy otvetstvennostyu, obshchestvo s dopolnitelnoi otvetstvennostiu => llc
 se, societas europaea, ug, e k, jv, joint venture => co
 ooo, obshchestvo s ogranichennoi otvetstvennostyu, obshchestvo s ogranichennoy otvetstvennostyu,
 obshchestvo s ogranichennoi otvetstvennostiu, obshchestvo s ogranichennoy otvetstvennostiu,
@@ -101,7 +103,8 @@ sherkat, sherkate, shirkat, sharikat, sharika, sharikah, shrkh, shrkt, sharikat 
 # "Limited Liability Company" still has legal-form words, not distinctive ones).
 LEGAL_WORDS = _words("""
 liability, joint, stock, obshchestvo, obshestvo, ogranichennoi, ogranichennoy, otvetstvennostyu,
-otvetstvennostiu, aktsionernoe, aktsionernoye, otkrytoe, otkrytoye, zakrytoe, zakrytoye, publichnoe,
+otvetstvennostiu, dopolnitelnoy, dopolnitelnoi, aktsionernoe, aktsionernoye, otkrytoe, otkrytoye,
+zakrytoe, zakrytoye, publichnoe,
 publichnoye, gesellschaft, beschrankter, haftung, sociedad, anonima, anonim, sprl, s p r l, spr,
 tovarystvo, obmezhenoiu, vidpovidalnistiu, unitary, unitarnoe, kaisha, hoesa, open, closed,
 otkrytoe, zakrytoe, raspundere, limitata, societate, spolka, ograniczona, odpowiedzialnoscia
@@ -117,8 +120,8 @@ trading, trade, traders, trader, tradings, commerce, commercial, comercial, come
 ticaret, tejarat, bazargani, maoyi, torgovyi, torgovaya, torgovy, torgovoe => trading
 international, intl, internacional, internationale, internatsional, internatsionalnyi, guoji,
 beynelmilel => international
-group, groups, grupo, gruppa, grupa, gruppe, jituan, concern, kontsern => group
-holding, holdings, konggu, kholding => holding
+group, groups, grupo, gruppa, grupa, gruppe, grupp, jituan, concern, kontsern => group
+holding, holdings, konggu, kholding, kholdingovaya, kholdingovaia => holding
 industrial, industries, industry, industrie, industrias, industria, ind, sanayi, sanaye, sanat,
 gongye, shiye, promyshlennyi, promyshlennaya => industry
 electronics, electronic, electronique, elektronika, elektronik, electro, dianzi,
@@ -156,7 +159,9 @@ energy, energetics, energiya, nengyuan => energy
 power, dongli => power
 chemical, chemicals, chemistry, huagong, khimiya => chemical
 construction, constructions, building, stroitelnaya, stroitelstvo, jianshe => construction
-shipping, ships, marine, maritime, navigation, lines, line, chuanbo, shipbuilding => shipping
+shipping, ships, marine, maritime, navigation, lines, line, chuanbo, shipbuilding, sudostroitelny,
+sudostroitelnyi, sudostroitelnaya, sudostroitelnoe, sudostroyitelnaya, sudoremontny,
+sudoremontnyi, dockyard, shipyard, shipyards => shipping
 transport, transportation, transportnaya, yunshu => transport
 logistics, logistic, logistika, wuliu => logistics
 bank, banking, banque, banco, bankasi, yinhang => bank
@@ -194,7 +199,8 @@ mining, mines, kuangye => mining
 metal, metals, metallurgical, yejin => metal
 agriculture, agricultural, nongye => agriculture
 pharmaceutical, pharmaceuticals, pharma, yiyao => pharmaceutical
-consulting, consultancy, consultants, advisory => consulting
+consulting, consultancy, consultants, advisory, konsalting, konsaltingovaya => consulting
+marketing, pazarlama => marketing
 partners, partnership, associates => partners
 branch, fen gongsi, filial => branch
 national, natsionalnyi => national
@@ -219,17 +225,18 @@ front, movement, army, brigade, brigades, battalion, forces, force, military, co
 committee, council, party, commission => committee
 textile, textiles, tekstil => textile
 packing, packaging, package => packing
-foreign, dis, overseas => foreign
+foreign, dis, overseas, inostrannoye, inostrannoe, inostrannoi, inostrannoy => foreign
 npo, npp, npk, nptc, npts, ntc, ntts, nic, nii, tsnii, okb, skb, kb, td, spo,
 nauchno proizvodstvennoe obedinenie, nauchno proizvodstvennoe predpriyatie, torgovyi dom,
-torgovy dom => research production
+torgovy dom => research manufacturing
 """)
 
 # Function words and name particles (weighted very low, never used to find candidates).
 STOPWORDS = _words("""
 of, the, and, for, to, at, on, in, by, with, an, de, del, della, dei, la, le, les, lo, los, las,
 du, des, da, do, dos, das, di, y, et, und, ve, van, von, der, den, het, al, el, bin, ibn, bint,
-binti, ould, wa, va, e, li, lil, im, imeni, named after, na, pri
+binti, ould, wa, va, e, li, lil, im, imeni, named after, na, pri,
+aka, fka, nka, also known as, formerly known as
 """)
 
 # Titles and honorifics of persons (weighted low for persons, like trade words for parties).
