@@ -12,10 +12,11 @@ in the matching engine; `FamilyResolver` is the default and the fallback. It tri
    rapidfuzz: "Hikivision", "Dahau", "Huwaei"). Short names allow only a swapped or replaced
    letter, never an added or dropped one, so "Tandy" is not "Tiandy"; names under five letters
    ("Axis", "ZTE", "LTS") must match exactly. Confidence: at most medium.
-3. fragment: the name is part of a row's longer name, every word of it taken from that name
-   and one of them a one-word name of the same family ("Hangzhou Hikvision", "Zhejiang Dahua",
+3. fragment: two or more words of a row's longer name, one of them a one-word name of the same
+   family, and nothing else but trade words ("Hangzhou Hikvision", "Zhejiang Dahua Security",
    "Chengdu Dahua", "浙江大华": a legal name cut short). Confidence: at most medium. Words that
-   are only places and trade words ("Hangzhou Digital Technology") name no family.
+   are only places and trade words ("Hangzhou Digital Technology") name no family, and another
+   word makes it another company's name ("Shanghai Dahua Scale Factory").
 4. word: one word of the name is a row's one-word name ("Hikvision USA", "Dahua Security
    Cameras"). Medium when every other word is a trade word (camera, security, USA...), else low:
    "Shanghai Dahua Scale Factory" is a real, unrelated company.
@@ -82,10 +83,12 @@ def near_miss(a: str, b: str) -> int | None:
 
 
 def family_words(reference: Reference) -> dict[str, frozenset[str]]:
-    """Per family, the compact keys of its one-word names ("hikvision", "ezviz", "dahua"...)."""
+    """Per family, the compact keys of its one-word names ("hikvision", "ezviz", "dahua"...),
+    from its rows of medium or high confidence ("Honeywell", a `low` relabel row, is not a
+    Dahua name)."""
     out: dict[str, set[str]] = {}
     for member in reference.members:
-        if member.family is None:
+        if member.family is None or member.confidence == "low":
             continue
         for name in member.names:
             key = name_key(name)
@@ -212,14 +215,17 @@ class FamilyResolver:
         words = set(query.words)
         found: list[tuple[float, int, int, FamilyMember, str]] = []
         for member, alias, key in self._names:
-            if member.family is None or len(key.words) <= len(query.words):
+            if member.family is None:
                 continue
-            if not words <= set(key.words):
+            shared = words & set(key.words)
+            # At least two words of the name ("Hikvision Cameras" alone is the word rule's);
+            # the others may be trade words ("Zhejiang Dahua Security").
+            if len(shared) < 2 or words - shared - TRADE_WORDS:
                 continue
-            if not words & self._family_words.get(member.family, frozenset()):
+            if not shared & self._family_words.get(member.family, frozenset()):
                 continue  # only places and trade words: "Hangzhou Digital Technology"
             conf, order = _preference(member)
-            found.append((len(query.words) / len(key.words), -conf, -order, member, alias))
+            found.append((len(shared) / len(key.words), -conf, -order, member, alias))
         if not found:
             return None
         share, _, _, member, alias = max(found, key=lambda c: c[:3])

@@ -87,11 +87,16 @@ def cloud_apps() -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n))
 
 
+@lru_cache(maxsize=1)
+def _app_keys() -> frozenset[str]:
+    return frozenset(a.casefold() for a in cloud_apps())
+
+
 def cloud_recognised(text: str) -> bool:
     """Whether a cloud cell names something: a host name or URL ("hik-connect.com",
     "https://www.ezviz.com/"), or a maker's app of the cloud table ("Hik-Connect", "DMSS"), in
     any of its words. Words are split as the scoring rule splits them (spaces, commas, ";")."""
-    apps = {a.casefold() for a in cloud_apps()}
+    apps = _app_keys()
     for token in _TOKENS.split(text.casefold()):
         token = token.strip(_WRAP)
         if token in apps or _HOST.match(token):

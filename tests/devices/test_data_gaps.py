@@ -56,6 +56,9 @@ def _cloud(value: str) -> list[Finding]:
         ("Hangzhou Ezviz", "hikvision"),
         ("Chengdu Dahua", "dahua"),
         ("浙江大华", "dahua"),
+        ("Zhejiang Dahua Security", "dahua"),
+        ("Hangzhou Hikvision Cameras UK", "hikvision"),
+        ("Zhejiang Dahua Technology Security Systems", "dahua"),
     ],
 )
 def test_a_fragment_of_a_family_legal_name_sets_the_family(make: str, family: str) -> None:
@@ -99,6 +102,7 @@ def test_makers_on_no_list_stay_unattributed(make: str) -> None:
         # Every word is in Hikvision's or Dahua's legal name, but none names the family.
         ("Hangzhou Digital Technology", ()),
         ("Zhejiang Technology", ()),
+        ("Hangzhou Security Cameras", ()),
         # The later IEEE name of the Indian affiliate does not name Hikvision: unverified row.
         ("Prama India", ("hikvision",)),
     ],
