@@ -35,7 +35,11 @@ _DOC_STATE = Path(tempfile.mkdtemp(prefix="schemathesis-doc-"))
 # far. Those answers are documented (400 "the input cannot be used", 404, 409, 413) and are
 # accepted here; any other answer to well-formed data (422, another 4xx, 5xx) fails.
 CONFIG = schemathesis.Config.from_dict(
-    {"checks": {"positive_data_acceptance": {"expected-statuses": ["2XX", 400, 404, 409, 413]}}}
+    {
+        # Both schema-valid and schema-violating requests (the default, said here on purpose).
+        "generation": {"mode": "all"},
+        "checks": {"positive_data_acceptance": {"expected-statuses": ["2XX", 400, 404, 409, 413]}},
+    }
 )
 schema = schemathesis.openapi.from_asgi(
     "/openapi.json",
