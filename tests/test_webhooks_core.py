@@ -186,6 +186,9 @@ REFUSED = [
     ("http://240.0.0.1/hook", "reserved"),
     ("http://100.64.0.1/hook", "not publicly routable"),
     ("http://localhost:9000/hook", "loopback"),
+    ("http://2130706433/hook", "loopback"),  # 127.0.0.1 written as one number
+    ("http://0x7f000001/hook", "loopback"),
+    ("http://127.1/hook", "loopback"),
     ("https://LOCALHOST/hook", "loopback"),
 ]
 
@@ -230,6 +233,10 @@ def test_public_ip_literals_pass_without_a_lookup(
         ("gopher://93.184.216.34/", "http:// or https://"),
         ("https://user:hunter2@93.184.216.34/hook", "user name or password"),
         ("http:///nohost", "no host"),
+        ("http://93.184.216.34:99999/", "port outside"),
+        ("http://93.184.216.34:0/", "port outside"),
+        (" https://93.184.216.34/", "spaces or line breaks"),
+        ("https://93.184.216.34/\n", "spaces or line breaks"),
         ("https://" + "a" * 3000 + ".example/", "longer than"),
     ],
 )

@@ -97,6 +97,8 @@ def refusal_reason(address: IPAddress) -> str | None:
 def _parse(url: str) -> httpx.URL:
     if len(url) > _MAX_URL_CHARS:
         raise InputError(f"The webhook URL is longer than {_MAX_URL_CHARS} characters.")
+    if url != url.strip():
+        raise InputError("The webhook URL must not begin or end with spaces or line breaks.")
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError, TypeError):
@@ -111,6 +113,8 @@ def _parse(url: str) -> httpx.URL:
         )
     if not parsed.host:
         raise InputError(f"The webhook URL {excerpt(url)!r} has no host.")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise InputError(f"The webhook URL {excerpt(url)!r} has a port outside 1-65535.")
     return parsed
 
 
