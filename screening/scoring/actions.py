@@ -39,6 +39,16 @@ class Situation:
     def maker_concern(self) -> bool:
         return any(self.found(rule) for rule in _MAKER_RULES)
 
+    def headline(self) -> str:
+        """The maker's concern in a short sentence: the PRC-law finding (with the UK statement's
+        date when it is cited), else the first listing."""
+        prc = self.found("prc-national-intelligence-law")
+        if prc:
+            statement = " (UK statement of 2022-11-24)" if prc[0].source == UK_STATEMENT else ""
+            return f"{prc[0].value} is subject to the PRC National Intelligence Law{statement}"
+        listed = self.found("listed-maker")
+        return listed[0].finding if listed else "the maker is of concern"
+
     @property
     def tier_reason(self) -> Evidence | None:
         return next((ev for ev in reversed(self.evidence) if ev.signal == "tier"), None)
@@ -146,8 +156,7 @@ def replace_at_refresh(s: Situation) -> str | None:
     sooner."""
     if s.kind != "inventory" or not s.maker_concern:
         return None
-    headline = s.found("prc-national-intelligence-law") or s.found("listed-maker")
-    return headline[0].finding
+    return s.headline()
 
 
 def choose_another_maker(s: Situation) -> str | None:
@@ -155,8 +164,7 @@ def choose_another_maker(s: Situation) -> str | None:
     maker is listed or subject to the PRC National Intelligence Law."""
     if s.kind != "po" or not s.maker_concern:
         return None
-    headline = s.found("prc-national-intelligence-law") or s.found("listed-maker")
-    return headline[0].finding
+    return s.headline()
 
 
 def verify_maker(s: Situation) -> str | None:

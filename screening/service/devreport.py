@@ -9,6 +9,7 @@ registry and from the `jurisdiction`/`uk_force` columns of policy_statements.csv
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import re
 from collections import Counter
@@ -72,7 +73,7 @@ def _list_text(
             continue
         seen.add(key)
         since = f" since {hit.listed_on}" if hit.listed_on else ""
-        scope = f"; scope: {hit.scope}" if hit.scope else ""
+        scope = f"; scope: {hit.scope.strip().rstrip('.')}" if hit.scope else ""
         parts.append(f"Listed: {hit.name} ({hit.relation}){since}{scope}.")
     if not seen and families:
         parts.append(f"Cited for: {', '.join(sorted(families))}.")
@@ -138,13 +139,14 @@ def actions_summary(items: Sequence[DeviceItem]) -> tuple[dict[str, int], list[U
     (by action, then tier, then row)."""
     counts = Counter(it.action.code for it in items if it.action)
     by_action = {c: counts[c] for c in sorted(counts, key=lambda c: URGENCY.get(c, 99))}
-    pending = [it for it in items if it.action and it.action.code != "none"]
-    pending.sort(
+    pending = heapq.nsmallest(  # not a sort of a million rows for five
+        URGENT_SHOWN,
+        (it for it in items if it.action and it.action.code != "none"),
         key=lambda it: (
             URGENCY.get(it.action.code, 99) if it.action else 99,
             -RANK.get(it.tier, -1),
             it.row,
-        )
+        ),
     )
     urgent = [
         UrgentAction(
@@ -156,7 +158,7 @@ def actions_summary(items: Sequence[DeviceItem]) -> tuple[dict[str, int], list[U
             text=it.action.text,
             reason=it.action.reason,
         )
-        for it in pending[:URGENT_SHOWN]
+        for it in pending
         if it.action
     ]
     return by_action, urgent
