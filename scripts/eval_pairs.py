@@ -325,6 +325,7 @@ def negatives(parties: list[Party], rng: random.Random, per_mode: int) -> Iterat
     for eid, kind, primary, aliases in parties:
         kind = "vessel" if kind == "aircraft" else kind
         src = eid.rsplit(":", 1)[0]
+        _OTHER_SCRIPT[eid] = [a for a in aliases if stratum(a, primary) == "transliteration"]
         for name in [primary, *aliases]:
             words = frozenset(normalize_name(name).split())
             if 2 <= len(words) <= 8:
@@ -348,6 +349,20 @@ def negatives(parties: list[Party], rng: random.Random, per_mode: int) -> Iterat
                     _negative(buckets, names, a, b, kind, wa, None, seen)
     for items in buckets.values():
         yield from rng.sample(items, min(per_mode, len(items)))
+    # The same negatives with the first party's name in its original script (UN list names in
+    # Arabic, Chinese, Cyrillic): a transliteration must not make relatives or sister companies
+    # the same. Sampled after the others, so that their samples stay as they were.
+    other: dict[tuple[str, str], list[Pair]] = defaultdict(list)
+    for (kind, _), items in buckets.items():
+        for pair in items:
+            for alias in _OTHER_SCRIPT.get(pair.group, [])[:2]:
+                mode = f"{pair.mode} (other script)"
+                other[(kind, mode)].append(Pair(alias, pair.listed, kind, False, mode, pair.group))
+    for items in other.values():
+        yield from rng.sample(items, min(per_mode, len(items)))
+
+
+_OTHER_SCRIPT: dict[str, list[str]] = {}
 
 
 def _negative(

@@ -11,7 +11,14 @@ from operator import itemgetter
 
 from .lexicon import abbreviates, canonical_word
 from .normalize import NameAnalysis, Token
-from .similarity import NICKNAMES, SimCache, max_edits, similar, token_pair_similarity
+from .similarity import (
+    NICKNAMES,
+    SimCache,
+    arabic_skeleton,
+    max_edits,
+    similar,
+    token_pair_similarity,
+)
 from .variants import loose_key
 
 __all__ = [
@@ -91,6 +98,8 @@ def _token_options(
     cedit = [max_edits(n) for n in clen]
     loose = [loose_key(t.text) for t in q.tokens] if person or across else []
     loose_c = [loose_key(x) for x in ctext] if loose else []
+    skel = [arabic_skeleton(t.text) for t in q.tokens] if across else []
+    skel_c = [arabic_skeleton(x) for x in ctext] if across else []
     for i, a in enumerate(q.tokens):
         at, pa = a.text, q.phonetic[i]
         la = len(at)
@@ -109,6 +118,7 @@ def _token_options(
                 if not typo and not (
                     (person and ((la <= 5 and lb <= 5) or at in NICKNAMES or bt in NICKNAMES))
                     or (loose and loose[i] and loose[i] == loose_c[j])
+                    or (skel and skel[i] and skel[i] == skel_c[j])
                 ):
                     continue
             s, how = similar(at, bt, pa, cp[j], person, across, cache)

@@ -9,7 +9,15 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from .variants import NICKNAMES, loose_key, nickname, syllable_key
 
-__all__ = ["NICKNAMES", "SimCache", "max_edits", "similar", "token_pair_similarity"]
+__all__ = [
+    "NICKNAMES",
+    "SimCache",
+    "arabic_skeleton",
+    "max_edits",
+    "similar",
+    "skeletons_agree",
+    "token_pair_similarity",
+]
 
 SimCache = dict[tuple[str, str, bool, bool], tuple[float, str]]
 TYPO_SOUND_ALIKE = 0.92  # a typo that keeps the consonants (Khaled/Khalid, Barkat/Barakat)
@@ -62,7 +70,8 @@ def token_pair_similarity(
     0.75 within one script, from three, when the spellings also look alike: Jaro-Winkler 0.75 or
     more); "transliteration": 0.9 across scripts when "kh" read as "h" makes the words equal
     (Дахуа/Dahua), else the same loose sound key: 0.85 across scripts, 0.8 for persons
-    between German, Slavic and Baltic spellings (Хиквижн/Hikvision, Tschernow/Chernov); for
+    between German, Slavic and Baltic spellings (Хиквижн/Hikvision, Tschernow/Chernov); 0.8
+    across scripts for the same consonant skeleton (حقانى "hqna"/Haqqani); for
     persons "nickname" (0.9, Ben/Benjamin), "particle" (0.95, ben/bin), "romanisation" (0.8,
     Hsi/Xi, Chang/Zhang) and "initial" (0.7, a single letter and a word it starts)."""
     if a == b:
@@ -111,7 +120,63 @@ def token_pair_similarity(
         return SOUND_ALIKE, "sound"
     if (across or person) and _loose_agree(a, b):
         return (SOUND_ALIKE_ACROSS if across else ROMANISATION), "transliteration"
+    if across and skeletons_agree(a, b):
+        return ROMANISATION, "transliteration"
     return 0.0, ""
+
+
+_SKELETON_DIGRAPHS = (("kh", "h"), ("gh", "g"), ("sh", "s"), ("th", "s"), ("dh", "d"), ("ph", "f"))
+_SKELETON_LETTERS = str.maketrans({"q": "k", "c": "k", "z": "d", "x": "ks"})
+_SKELETON_VOWELS = frozenset("aeiouwy")
+
+
+def arabic_skeleton(word: str) -> str:
+    """The consonants of a word as Arabic script writes them, for comparing a name read from
+    Arabic or Persian script (which writes no short vowels, and long ones as w/y) with its Latin
+    spelling: digraphs to one letter (kh, gh, sh, th as Persian s, dh), q/c as k, z as d (Persian
+    ذ, Maghrebi ض), vowels and w/y dropped, a closing h dropped, doubled letters once: "hqna" and
+    "haqqani" are both "hkn", "mnn" and "manan" "mn"."""
+    w = word
+    for digraph, letter in _SKELETON_DIGRAPHS:
+        w = w.replace(digraph, letter)
+    w = w.translate(_SKELETON_LETTERS)
+    if len(w) > 2 and w.endswith("h"):
+        w = w[:-1]
+    out: list[str] = []
+    for ch in w:
+        if ch not in _SKELETON_VOWELS and (not out or out[-1] != ch):
+            out.append(ch)
+    return "".join(out)
+
+
+_LONG_VOWELS = (("ou", "w"), ("oo", "w"), ("ee", "y"), ("ei", "y"), ("u", "w"), ("o", "w"))
+_LONG_VOWEL_LETTERS = str.maketrans({"i": "y", "e": "y"})
+
+
+def _with_long_vowels(word: str) -> str:
+    """The skeleton with long vowels written as Arabic writes them (u/o as w, i/e as y, a
+    dropped): for names of one consonant, "ayyub" and "ywb" are both "ywb", "ali" and "aly"
+    "ly"."""
+    w = word
+    for digraph, letter in _LONG_VOWELS:
+        w = w.replace(digraph, letter)
+    w = w.translate(_LONG_VOWEL_LETTERS).replace("a", "")
+    out: list[str] = []
+    for ch in w:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+def skeletons_agree(a: str, b: str) -> bool:
+    """Two alphabetic words with the same consonant skeleton of two consonants or more
+    (`arabic_skeleton`); of one consonant, the same with long vowels too."""
+    if not (a.isalpha() and b.isalpha()):
+        return False
+    ka = arabic_skeleton(a)
+    if ka != arabic_skeleton(b) or not ka:
+        return False
+    return len(ka) >= 2 or _with_long_vowels(a) == _with_long_vowels(b)
 
 
 def _loose_agree(a: str, b: str) -> bool:

@@ -242,3 +242,15 @@ def test_a_word_that_abbreviates_a_run_of_words_pairs_with_them() -> None:
         default_threshold("organization")
     )
     assert _score("MEC", "Myanmar Economic Corporation") < default_threshold("organization")
+
+
+def test_arabic_script_names_find_their_latin_spelling_by_consonants() -> None:
+    """UN list entries with their original-script names (tests/fixtures/un-sc-consolidated):
+    Arabic script writes no short vowels, so "حقانى" reads "hqna" against "HAQQANI" and "ایوب"
+    "ywb" against "AYYUB"; the consonant skeleton pairs them. A relative's name in Arabic script
+    stays a different person."""
+    assert _score("عبد الحق وثيق", "ABDUL-HAQ WASSIQ", "person") >= default_threshold("person")
+    assert _score("محمد رسول ایوب", "MOHAMMAD RASUL AYYUB", "person") >= (
+        default_threshold("person")
+    )
+    assert _score("محمد رسول ایوب", "MOHAMMAD RASUL KHAN", "person") < default_threshold("person")
