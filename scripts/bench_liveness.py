@@ -153,7 +153,8 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        env = dict(os.environ, SCREENING_STATE_DIR=str(tmp / "state"))
+        # Loopback only, so no API keys are needed for the figures.
+        env = dict(os.environ, SCREENING_STATE_DIR=str(tmp / "state"), SCREENING_AUTH="off")
         env.pop("SCREENING_DATABASE_URL", None)
         subprocess.run([EXE, "refresh", "--offline"], env=env, check=True, capture_output=True)
         tables = [data_dir(tmp, "2026-05-21"), data_dir(tmp, "2026-08-20")]

@@ -124,6 +124,8 @@ def server(
         SCREENING_STATE_DIR=str(settings.state_dir),
         SCREENING_HEADER_TIMEOUT="1",
         SCREENING_BODY_TIMEOUT="2",
+        # Bound to loopback; keys are not what these tests are about.
+        SCREENING_AUTH="off",
     )
     log = tmp / "server.log"
     exe = Path(sys.executable).parent / "screening"
