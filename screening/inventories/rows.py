@@ -201,7 +201,7 @@ def _cloud(value: Cell) -> bool | str | Unrecognised | None:
 def _sensitivity(value: Cell) -> str | Unrecognised | None:
     """The site's own word, kept as written; a word the scoring rules do not know is warned."""
     text = _text(value)
-    if text is not None and vocab.sensitivity_warning("", "", text) is not None:
+    if text is not None and not vocab.sensitivity_known(text):
         return Unrecognised(text, text, _sensitivity_warning)
     return text
 

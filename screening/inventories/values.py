@@ -92,6 +92,7 @@ def _app_keys() -> frozenset[str]:
     return frozenset(a.casefold() for a in cloud_apps())
 
 
+@lru_cache(maxsize=4096)  # inventories repeat the same few values on every row
 def cloud_recognised(text: str) -> bool:
     """Whether a cloud cell names something: a host name or URL ("hik-connect.com",
     "https://www.ezviz.com/"), or a maker's app of the cloud table ("Hik-Connect", "DMSS"), in
@@ -131,9 +132,15 @@ def warn_cloud(column: str, header: str, value: str) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
+def sensitivity_known(value: str) -> bool:
+    """Whether the scoring rules read the word (sensitive or ordinary) or it says "not known"."""
+    return word(value) in _UNKNOWN or is_sensitive(value) is not None
+
+
 def sensitivity_warning(column: str, header: str, value: str) -> str | None:
     """The warning for a site-sensitivity word the scoring rules do not know, else None."""
-    if word(value) in _UNKNOWN or is_sensitive(value) is not None:
+    if sensitivity_known(value):
         return None
     expected = f"one of: {', '.join(SENSITIVE)} (sensitive) / {', '.join(ORDINARY)} (ordinary)"
     return _unrecognised(column, header, value, expected, "not given (neither sensitive nor not)")
