@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from ..errors import InputError
@@ -172,19 +171,6 @@ def screen_context(session: Session, settings: Settings) -> ScreenContext:
         background,
         _scope(session),
     )
-
-
-def warm(engine: Engine, settings: Settings) -> ScreenContext:
-    """Build (or load from disk) the context of the active snapshots now: the server does this
-    at start in the background, so that the first request rarely waits for it."""
-    with Session(engine, expire_on_commit=False) as session:
-        active = active_set(session)
-        return CACHE.get(
-            "names",
-            active.key,
-            lambda: _build_context(session, settings, active),
-            _scope(session),
-        )
 
 
 def _build_context(session: Session, settings: Settings, active: ActiveSet) -> ScreenContext:
