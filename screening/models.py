@@ -21,6 +21,8 @@ class SourceRow(SQLModel, table=True):
     publisher: str = ""
     publisher_url: str = ""
     record_type: str = "party"
+    # Migration 0006: a custom list belongs to one tenant (None: public, seen by every tenant).
+    tenant_id: str | None = Field(default=None, max_length=64)
     # No foreign key: snapshot already points at source, and a cycle would break table ordering.
     active_snapshot_id: int | None = None
     status: str = "no_data"  # ok | refresh_failed | no_data
@@ -182,3 +184,119 @@ class Vendor(SQLModel, table=True):
     snapshots: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     hits: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     hit_count: int = 0
+    # Migration 0006: a short key of the list versions screened against (a vendor whose key is
+    # not the current one is due for re-screening), and each hit listing's record hash then.
+    screened_key: str | None = Field(default=None, max_length=16, index=True)
+    listing_hashes: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+
+
+class Alert(SQLModel, table=True):
+    """A change of a screening outcome after a list changed (the `GET /v1/alerts` feed)."""
+
+    __tablename__ = "alert"
+    __table_args__ = (Index("ix_alert_tenant_id_id", "tenant_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(max_length=64)
+    type: str = Field(
+        max_length=40
+    )  # vendor.hit.added | .removed | .changed | inventory.tier.changed
+    created_at: datetime
+    subject_id: str = Field(max_length=36)  # the vendor's (or stored report's) id
+    entity_id: str | None = None
+    source: str | None = Field(default=None, max_length=200)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Review(SQLModel, table=True):
+    """An analyst's decision on one hit (vendor, listing), against the listing as it then was."""
+
+    __tablename__ = "review"
+    __table_args__ = (Index("ix_review_vendor_entity", "vendor_id", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(max_length=64)
+    vendor_id: str = Field(max_length=36)
+    entity_id: str
+    decision: str = Field(max_length=16)  # confirmed | dismissed
+    reason: str
+    actor: str = Field(max_length=200)
+    role: str = Field(max_length=16)
+    created_at: datetime
+    record_hash: str | None = Field(default=None, max_length=64)
+    snapshots: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Webhook(SQLModel, table=True):
+    """A tenant's subscription: alerts are delivered to `url`, signed with `secret`."""
+
+    __tablename__ = "webhook"
+
+    id: str = Field(primary_key=True, max_length=36)
+    tenant_id: str = Field(max_length=64, index=True)
+    url: str = Field(max_length=2000)
+    # Kept as given: it must sign every delivery, so it cannot be stored as a one-way hash.
+    secret: str = Field(max_length=200)
+    events: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime
+    active: bool = True
+
+
+class Delivery(SQLModel, table=True):
+    """One alert to one webhook: attempts with backoff until delivered or given up."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("webhook_id", "alert_id"),
+        Index("ix_delivery_status_next", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: str = Field(max_length=36, index=True)
+    alert_id: int
+    msg_id: str = Field(max_length=64)
+    status: str = Field(default="pending", max_length=16)  # pending|sending|delivered|failed
+    attempts: int = 0
+    next_attempt_at: datetime
+    claimed_at: datetime | None = None
+    last_status_code: int | None = None
+    last_error: str | None = None
+    created_at: datetime
+    delivered_at: datetime | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only: every write and every screening decision a report or alert relied on."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_tenant_id_id", "tenant_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(max_length=64)
+    at: datetime
+    actor: str = Field(max_length=200)
+    role: str = Field(max_length=16)
+    action: str = Field(max_length=64)
+    target: str | None = None
+    snapshots: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Job(SQLModel, table=True):
+    """Durable background work (re-screening after a list change): resumed after a crash."""
+
+    __tablename__ = "job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    status: str = Field(default="pending", max_length=16)  # pending | running | done | failed
+    created_at: datetime
+    started_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    finished_at: datetime | None = None
+    trigger: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    done: int = 0
+    alerts: int = 0
+    error: str | None = None

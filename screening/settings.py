@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     # Every API call but /health needs `Authorization: Bearer <key>` ("keys"). "off" makes every
     # caller the administrator of tenant `default`; `serve` refuses it unless bound to loopback.
     auth: Literal["keys", "off"] = "keys"
+    # Webhook targets on loopback or private addresses are refused unless this is true (a
+    # webhook must not become a way into the internal network); each attempt's timeout.
+    webhook_allow_private: bool = False
+    webhook_timeout: float = 10.0
 
     # HTTP fetching of publishers' files.
     user_agent: str = Field(

@@ -35,16 +35,20 @@ def add_custom(
     *,
     force: bool = False,
     max_rows: int | None = None,
+    tenant: str = "default",
 ) -> RefreshOutcome:
-    """Load a CSV as the new version of `custom:<name>`. Bad rows raise InputError naming each
-    row and field, and nothing is stored; a list far smaller than the active one needs force.
-    Uploads through the API pass `max_rows` (SCREENING_MAX_UPLOAD_ROWS); the CLI does not."""
-    spec = custom.custom_spec(name, max_rows)
+    """Load a CSV as the new version of `tenant`'s custom list `name` (`custom:<name>` for
+    tenant `default`). Bad rows raise InputError naming each row and field, and nothing is
+    stored; a list far smaller than the active one needs force. Uploads through the API pass
+    `max_rows` (SCREENING_MAX_UPLOAD_ROWS); the CLI does not."""
+    spec = custom.custom_spec(name, max_rows, tenant)
     if len(data) > settings.max_upload_bytes:
         raise InputError(
             f"{filename}: {len(data)} bytes is over the {settings.max_upload_bytes}-byte limit"
         )
-    ensure_source_row(session, spec)
+    row = ensure_source_row(session, spec)
+    row.tenant_id = tenant  # only this tenant sees the list (tenancy.visible_sources)
+    session.add(row)
     session.commit()
     try:
         return ingest(

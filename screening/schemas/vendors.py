@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -24,6 +26,10 @@ class HitListing(BaseModel):
     matched_name: str
     listed_on: str | None = None
     programs: list[str] = Field(default_factory=list)
+    review: Literal["open", "confirmed", "dismissed"] = Field(
+        default="open",
+        description="the analysts' decision on this hit while the listing is unchanged",
+    )
 
 
 class VendorHit(BaseModel):

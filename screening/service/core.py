@@ -21,17 +21,18 @@ from ..db import engine_for
 from ..errors import InputError
 from ..inventories import Kind, check_size, read_rows
 from ..inventories.limits import check_json_depth
-from ..schemas.accounts import KeyInfo, NewKey, Principal
+from ..schemas.accounts import Principal
 from ..schemas.reports import DeviceItem, Report, RowError
 from ..schemas.screening import CompareResult, ScreenResult
 from ..schemas.sources import Diff, Entity, RefreshOutcome, SnapshotInfo, SourceSummary
 from ..schemas.stored import StoredReportInfo
-from ..schemas.vendors import Vendor, VendorImport, VendorIn
 from ..settings import Settings, get_settings
 from ..sources.base import SourceSpec
 from ..store import Progress
-from . import accounts, catalog, checks, devices, names, reportstore, screenfile, vendors
+from . import catalog, checks, devices, names, reportstore, screenfile
 from .active import ActiveView, active_view
+from .audit import CLI
+from .tenantops import TenantOps
 
 
 @dataclass
@@ -42,7 +43,7 @@ class NameTable:
     rows: Iterator[dict[str, str]]
 
 
-class Screening:
+class Screening(TenantOps):
     """The service for one unit of work (a request or a command): a database session and the
     settings. Cheap to create; the expensive derived state (name index, list memberships) lives
     in the process-wide cache keyed by the active snapshot versions (`active.CACHE`)."""
@@ -78,7 +79,7 @@ class Screening:
         progress: Progress | None = None,
         on_source: Callable[[SourceSpec], None] | None = None,
     ) -> list[RefreshOutcome]:
-        return catalog.refresh(
+        outcomes = catalog.refresh(
             self.session,
             self.settings,
             source_ids,
@@ -88,6 +89,8 @@ class Screening:
             progress=progress,
             on_source=on_source,
         )
+        self.lists_changed("refresh", outcomes)
+        return outcomes
 
     def load_bundled_if_empty(self) -> list[RefreshOutcome]:
         return catalog.load_bundled_if_empty(self.session, self.settings)
@@ -103,7 +106,9 @@ class Screening:
         out = userlists.import_opensanctions(
             self.session, self.settings, dataset, file_or_url, force=force
         )
-        return catalog.typed_outcome(out)
+        typed = catalog.typed_outcome(out)
+        self.lists_changed("import", [typed])
+        return typed
 
     def add_custom_list(
         self,
@@ -113,12 +118,24 @@ class Screening:
         *,
         force: bool = False,
         max_rows: int | None = None,
+        who: Principal = CLI,
     ) -> RefreshOutcome:
-        """A new version of `custom:<name>` (a denied-party list). Uploads pass `max_rows`."""
+        """A new version of the caller's tenant's custom list `name` (`custom:<name>` for
+        tenant `default`). Uploads pass `max_rows`."""
         out = userlists.add_custom(
-            self.session, self.settings, name, data, origin, force=force, max_rows=max_rows
+            self.session,
+            self.settings,
+            name,
+            data,
+            origin,
+            force=force,
+            max_rows=max_rows,
+            tenant=who.tenant,
         )
-        return catalog.typed_outcome(out)
+        typed = catalog.typed_outcome(out)
+        self.audit(who, "custom-list.upload", typed.source_id, detail=typed.model_dump())
+        self.lists_changed("custom-list", [typed])
+        return typed
 
     # -- names -----------------------------------------------------------------------------
     def screen_name(
@@ -297,51 +314,6 @@ class Screening:
             waivers_path=waivers_path,
             max_age=max_age,
         )
-
-    # -- accounts: tenants and API keys ------------------------------------------------------
-    def create_key(self, tenant: str, role: str, name: str | None = None) -> NewKey:
-        return accounts.create_key(self.session, tenant, role, name)
-
-    def keys(self, tenant: str | None = None) -> list[KeyInfo]:
-        return accounts.list_keys(self.session, tenant)
-
-    def revoke_key(self, prefix: str, tenant: str | None = None) -> KeyInfo:
-        return accounts.revoke_key(self.session, prefix, tenant)
-
-    def authenticate(self, secret: str) -> Principal | None:
-        return accounts.authenticate(self.session, secret)
-
-    def has_keys(self) -> bool:
-        return accounts.has_keys(self.session)
-
-    # -- the vendor master ---------------------------------------------------------------------
-    def add_vendor(self, item: VendorIn, tenant: str = "default") -> Vendor:
-        return vendors.add_vendor(self.session, self.settings, tenant, item)
-
-    def vendor(self, vendor_id: str, tenant: str = "default") -> Vendor:
-        return vendors.get_vendor(self.session, tenant, vendor_id)
-
-    def delete_vendor(self, vendor_id: str, tenant: str = "default") -> None:
-        vendors.delete_vendor(self.session, tenant, vendor_id)
-
-    def vendors(
-        self,
-        tenant: str = "default",
-        *,
-        has_hits: bool | None = None,
-        name: str | None = None,
-        limit: int = 1000,
-        offset: int = 0,
-    ) -> list[Vendor]:
-        return vendors.list_vendors(
-            self.session, tenant, has_hits=has_hits, name=name, limit=limit, offset=offset
-        )
-
-    def import_vendors(self, data: bytes, filename: str, tenant: str = "default") -> VendorImport:
-        """A vendor CSV stored whole (every row screened), or refused whole naming bad rows."""
-        check_size(len(data), self.settings.max_upload_bytes, filename)
-        items = vendors.read_vendor_csv(data, filename, self.settings.max_upload_rows)
-        return vendors.import_vendors(self.session, self.settings, tenant, items)
 
 
 @contextmanager

@@ -11,18 +11,22 @@ import csv
 import io
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from ..errors import InputError, NotFoundError, TooLargeError
+from ..models import ListedEntity, Review
 from ..models import Vendor as VendorRow
 from ..schemas.screening import ScreenResult
 from ..schemas.vendors import HitListing, Vendor, VendorHit, VendorImport, VendorIn, VendorScreening
 from ..settings import Settings
 from ..snapshots import now_utc
-from . import names
+from . import names, tenancy
 from .accounts import ensure_tenant
+from .active import ActiveView, active_view
 
 IMPORT_COLUMNS = ("name", "country", "identifiers", "external_id")
 
@@ -51,23 +55,71 @@ def hits_of(result: ScreenResult) -> list[VendorHit]:
     ]
 
 
-def _screen(session: Session, settings: Settings, row: VendorRow) -> None:
+def record_hashes(session: Session, view: ActiveView, entity_ids: Iterable[str]) -> dict[str, str]:
+    """{entity id: record hash} of listings in the active snapshots (a listing's fingerprint:
+    when it changes, a review made against it no longer holds)."""
+    wanted = sorted(set(entity_ids))
+    if not wanted:
+        return {}
+    snaps = [a.snapshot_id for a in view.snapshots]
+    rows = session.execute(
+        sa_select(ListedEntity.entity_id, ListedEntity.record_hash).where(  # type: ignore[call-overload]
+            col(ListedEntity.snapshot_id).in_(snaps), col(ListedEntity.entity_id).in_(wanted)
+        )
+    ).all()
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
+@dataclass(frozen=True)
+class Screened:
+    """A vendor's screening now: hits, their listings' fingerprints, the versions and key."""
+
+    hits: list[VendorHit]
+    hashes: dict[str, str]
+    snapshots: dict[str, str]
+    key: str
+
+
+def screen_vendor(session: Session, settings: Settings, row: VendorRow) -> Screened:
+    """Screen one vendor against the lists its tenant sees (never another tenant's list)."""
+    view = active_view(session)
+    hidden = tenancy.hidden_sources(session, row.tenant_id)
     result = names.screen_name(
         session,
         settings,
         row.name,
         country=row.country,
         identifiers=list(row.identifiers) or None,
+        sources=tenancy.visible_sources(session, view, row.tenant_id),
         limit=50,
     )
     hits = hits_of(result)
-    row.hits = [h.model_dump(mode="json") for h in hits]
-    row.hit_count = len(hits)
-    row.snapshots = dict(result.snapshots)
+    ids = [li.entity_id for h in hits for li in h.listings]
+    versions = {k: v for k, v in result.snapshots.items() if k not in hidden}
+    return Screened(
+        hits, record_hashes(session, view, ids), versions, tenancy.screening_key(view, hidden)
+    )
+
+
+def apply(row: VendorRow, screened: Screened) -> None:
+    row.hits = [h.model_dump(mode="json") for h in screened.hits]
+    row.hit_count = len(screened.hits)
+    row.snapshots = dict(screened.snapshots)
+    row.listing_hashes = dict(screened.hashes)
+    row.screened_key = screened.key
     row.screened_at = now_utc()
 
 
-def to_model(row: VendorRow) -> Vendor:
+def _screen(session: Session, settings: Settings, row: VendorRow) -> None:
+    apply(row, screen_vendor(session, settings, row))
+
+
+def to_model(row: VendorRow, decisions: dict[str, str] | None = None) -> Vendor:
+    """The vendor as shown, each hit listing with its current review decision."""
+    hits = [VendorHit.model_validate(h) for h in row.hits]
+    for hit in hits:
+        for li in hit.listings:
+            li.review = decisions.get(li.entity_id, "open") if decisions else "open"  # type: ignore[assignment]
     return Vendor(
         id=row.id,
         name=row.name,
@@ -79,7 +131,7 @@ def to_model(row: VendorRow) -> Vendor:
         screening=VendorScreening(
             screened_at=row.screened_at.isoformat() if row.screened_at else None,
             snapshots=dict(row.snapshots),
-            hits=[VendorHit.model_validate(h) for h in row.hits],
+            hits=hits,
         ),
     )
 
@@ -116,7 +168,8 @@ def _row(session: Session, tenant: str, vendor_id: str) -> VendorRow:
 
 
 def get_vendor(session: Session, tenant: str, vendor_id: str) -> Vendor:
-    return to_model(_row(session, tenant, vendor_id))
+    row = _row(session, tenant, vendor_id)
+    return to_model(row, decisions(session, row.id, dict(row.listing_hashes)))
 
 
 def delete_vendor(session: Session, tenant: str, vendor_id: str) -> None:
@@ -129,12 +182,14 @@ def list_vendors(
     tenant: str,
     *,
     has_hits: bool | None = None,
+    reviewed: bool | None = None,
     name: str | None = None,
     limit: int = 1000,
     offset: int = 0,
 ) -> list[Vendor]:
     """The tenant's vendors by name; `has_hits` keeps those with (or without) a current hit,
-    `name` those whose name contains it (case-insensitive)."""
+    `reviewed` those whose every hit has (or has not) a decision in force, `name` those whose
+    name contains it (case-insensitive)."""
     stmt = select(VendorRow).where(VendorRow.tenant_id == tenant)
     if has_hits is True:
         stmt = stmt.where(VendorRow.hit_count > 0)
@@ -142,8 +197,38 @@ def list_vendors(
         stmt = stmt.where(VendorRow.hit_count == 0)
     if name:
         stmt = stmt.where(col(VendorRow.name).ilike(f"%{name}%"))
-    stmt = stmt.order_by(col(VendorRow.name), col(VendorRow.id)).offset(offset).limit(limit)
-    return [to_model(r) for r in session.exec(stmt)]
+    stmt = stmt.order_by(col(VendorRow.name), col(VendorRow.id))
+    if reviewed is None:
+        rows = list(session.exec(stmt.offset(offset).limit(limit)))
+        return [to_model(r, decisions(session, r.id, dict(r.listing_hashes))) for r in rows]
+    # "Reviewed" depends on the reviews in force, so it is filtered here, not in SQL.
+    out: list[Vendor] = []
+    skipped = 0
+    for r in session.exec(stmt.where(VendorRow.hit_count > 0)):
+        made = to_model(r, decisions(session, r.id, dict(r.listing_hashes)))
+        listings = [li for h in made.screening.hits for li in h.listings]
+        if all(li.review != "open" for li in listings) != reviewed:
+            continue
+        if skipped < offset:
+            skipped += 1
+            continue
+        out.append(made)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def decisions(session: Session, vendor_id: str, hashes: dict[str, str]) -> dict[str, str]:
+    """{entity id: decision} of the reviews still in force (made against the listing as it is
+    now), the latest one per listing."""
+    stmt = select(Review).where(Review.vendor_id == vendor_id).order_by(col(Review.id))
+    out: dict[str, str] = {}
+    for r in session.exec(stmt):
+        if hashes.get(r.entity_id) == r.record_hash:
+            out[r.entity_id] = r.decision
+        else:
+            out.pop(r.entity_id, None)
+    return out
 
 
 def read_vendor_csv(data: bytes, filename: str, max_rows: int) -> list[VendorIn]:

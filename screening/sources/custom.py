@@ -157,10 +157,16 @@ def _records(reader: Iterator[list[str]], filename: str) -> Iterator[list[str]]:
         yield cells
 
 
-def custom_spec(name: str, max_rows: int | None = None) -> SourceSpec:
+def custom_source_id(name: str, tenant: str | None = None) -> str:
+    """`custom:<name>` for tenant `default` (the ids of the first round), and
+    `custom:<tenant>:<name>` for any other tenant, so two tenants' lists never share an id."""
     check_list_name(name)
+    return f"custom:{name}" if tenant in (None, "default") else f"custom:{tenant}:{name}"
+
+
+def custom_spec(name: str, max_rows: int | None = None, tenant: str | None = None) -> SourceSpec:
     return SourceSpec(
-        id=f"custom:{name}",
+        id=custom_source_id(name, tenant),
         name=f"Custom list {name}",
         publisher="in-house",
         publisher_url="",
