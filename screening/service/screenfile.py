@@ -17,6 +17,7 @@ import io
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..errors import InputError
@@ -153,7 +154,13 @@ def _query(row: dict[str, str], default_kind: str) -> Query | str:
     if kind not in KINDS:
         return f"unknown kind {kind[:40]!r}"
     country = (row.get("country") or "").strip().upper() or None
-    return (normalize_name(name), kind, country, name.isascii())
+    return (_normalized(name), kind, country, name.isascii())
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalized(name: str) -> str:
+    """`normalize_name`, once per distinct name written (vendor files repeat their names)."""
+    return normalize_name(name)
 
 
 @dataclass(frozen=True)
@@ -265,9 +272,13 @@ class _Window:
                 self.known[q] = hit
             else:
                 todo[q] = r["name"].strip()
-        self.todo = list(todo)
         inflight.update(todo)
+        # In name order: each worker's share then repeats words, so its caches (word
+        # expansions, token similarities) serve more of its queries.
         items = list(todo.items())
+        if pool is not None:
+            items.sort(key=lambda item: item[0][0])
+        self.todo = [q for q, _ in items]
         self.handle: Any = None
         self.results: list[Row] = []
         if pool is not None and len(items) > _MIN_PARALLEL:
