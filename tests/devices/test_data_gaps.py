@@ -194,6 +194,8 @@ def test_other_part_numbers_set_no_family(model: str) -> None:
         ("Hik-Connect", "Hikvision", "hikvision"),
         ("HikConnect", "Hikvision", "hikvision"),
         ("hik-connect (P2P)", "Hikvision", "hikvision"),
+        ("Hik-ProConnect", "Hikvision", "hikvision"),
+        ("ieuapi.hik-proconnect.com", "Hikvision", "hikvision"),
         ("EZVIZ", "EZVIZ", "hikvision"),
         ("DMSS", "Dahua", "dahua"),
         ("gDMSS", "Dahua", "dahua"),

@@ -31,7 +31,7 @@ def test_counts_and_families() -> None:
     assert len(ref.members) == 28
     assert len([p for p in ref.patterns if p.kind == "model"]) == 17  # 14 upstream + LTS, Amcrest
     assert len([p for p in ref.patterns if p.kind == "firmware"]) == 2
-    assert len(ref.cloud_endpoints) == 15  # 13 upstream + hik-connect.com, easy4ipcloud.com
+    assert len(ref.cloud_endpoints) == 16  # 13 upstream + 3 added (PROVENANCE.md)
     assert sorted(ref.policies) == ["uk-gdpr-biometric", "uk-wms-2022-11-24"]
     assert ref.families == ("dahua", "hikvision", "huawei", "hytera", "tiandy", "uniview", "zte")
     parents = {m.family: m.hq_country for m in ref.members if m.relation == "parent"}
@@ -121,7 +121,7 @@ def test_every_upstream_family_row_kept_its_source_and_confidence() -> None:
 
 # Rows added to the upstream tables (issue 17): each is listed in data/reference/PROVENANCE.md.
 ADDED_PATTERNS = {"^CMIP[0-9]", "^LTN[0-9]{4}", "^IP[2-8]M-[0-9]{3}"}
-ADDED_HOSTS = {"hik-connect.com", "easy4ipcloud.com"}
+ADDED_HOSTS = {"hik-connect.com", "hik-proconnect.com", "easy4ipcloud.com"}
 
 
 def test_model_rows_come_from_upstream_model_prefix_rows() -> None:
