@@ -29,7 +29,7 @@ from ..schemas.stored import StoredReportInfo
 from ..settings import Settings, get_settings
 from ..sources.base import SourceSpec
 from ..store import Progress
-from . import catalog, checks, devices, names, reportstore, screenfile
+from . import catalog, checks, devices, names, reportstore, screenfile, tenancy
 from .active import ActiveView, active_view
 from .audit import CLI
 from .tenantops import TenantOps
@@ -57,16 +57,22 @@ class Screening(TenantOps):
         """The active snapshot of every source (one query)."""
         return active_view(self.session)
 
-    def sources(self) -> list[SourceSummary]:
-        return catalog.list_sources(self.session, self.settings.data_dir)
+    def sources(self, tenant: str = "default") -> list[SourceSummary]:
+        """Every public list and the tenant's own custom lists (never another tenant's)."""
+        hidden = tenancy.hidden_sources(self.session, tenant)
+        listed = catalog.list_sources(self.session, self.settings.data_dir)
+        return [s for s in listed if s.source not in hidden]
 
-    def source(self, source_id: str) -> SourceSummary:
+    def source(self, source_id: str, tenant: str = "default") -> SourceSummary:
+        tenancy.check_visible(self.session, tenant, source_id)
         return catalog.get_source(self.session, source_id, self.settings.data_dir)
 
-    def snapshots(self, source_id: str) -> list[SnapshotInfo]:
+    def snapshots(self, source_id: str, tenant: str = "default") -> list[SnapshotInfo]:
+        tenancy.check_visible(self.session, tenant, source_id)
         return catalog.list_snapshots(self.session, source_id)
 
-    def entity(self, entity_id: str) -> Entity:
+    def entity(self, entity_id: str, tenant: str = "default") -> Entity:
+        tenancy.check_visible(self.session, tenant, entity_id.rsplit(":", 1)[0])
         return catalog.get_entity(self.session, entity_id)
 
     def refresh(
@@ -95,7 +101,14 @@ class Screening(TenantOps):
     def load_bundled_if_empty(self) -> list[RefreshOutcome]:
         return catalog.load_bundled_if_empty(self.session, self.settings)
 
-    def diff(self, source_id: str, from_version: str | None, to_version: str | None) -> Diff:
+    def diff(
+        self,
+        source_id: str,
+        from_version: str | None,
+        to_version: str | None,
+        tenant: str = "default",
+    ) -> Diff:
+        tenancy.check_visible(self.session, tenant, source_id)
         return Diff.model_validate(
             userlists.diff(self.session, source_id, from_version, to_version)
         )
@@ -148,19 +161,25 @@ class Screening(TenantOps):
         sources: list[str] | None = None,
         threshold: float | None = None,
         limit: int = 10,
+        tenant: str = "default",
     ) -> ScreenResult:
-        """Every listed party matching `name`: parties with their listings, and the matches."""
-        return names.screen_name(
+        """Every listed party matching `name`: parties with their listings, and the matches.
+        Only the lists `tenant` may see are searched (and named in `snapshots`)."""
+        hidden = tenancy.hidden_sources(self.session, tenant)
+        result = names.screen_name(
             self.session,
             self.settings,
             name,
             kind=kind,
             country=country,
             identifiers=identifiers,
-            sources=sources,
+            sources=tenancy.visible_sources(self.session, self.active(), tenant, sources),
             threshold=threshold,
             limit=limit,
         )
+        if hidden:
+            result.snapshots = {k: v for k, v in result.snapshots.items() if k not in hidden}
+        return result
 
     def compare(self, name1: str, name2: str, kind: str | None = None) -> CompareResult:
         return names.compare_names(name1, name2, kind)
@@ -200,10 +219,13 @@ class Screening(TenantOps):
         sources: list[str] | None = None,
         workers: int = 1,
         progress: Callable[[int], None] | None = None,
+        tenant: str = "default",
     ) -> Iterator[dict[str, Any]]:
-        """Each row of `table` in order with the result columns (typed values) appended."""
+        """Each row of `table` in order with the result columns (typed values) appended; only
+        the lists `tenant` may see are searched."""
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise InputError(f"threshold: {threshold} is not in [0, 1]")
+        sources = tenancy.visible_sources(self.session, self.active(), tenant, sources)
         ctx = names.screen_context(self.session, self.settings)
         if sources:
             unknown = sorted(set(sources) - set(ctx.versions))
