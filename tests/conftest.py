@@ -105,6 +105,9 @@ def make_settings(db_url: str, tmp: Path, **kw: object) -> Settings:
         "http_retries": 1,
         "http_backoff": 0.0,
         "http_timeout": 2.0,
+        # In-process tests act as the local administrator (authentication off, as `serve`
+        # allows on loopback only); tests/test_api_auth.py turns keys on and tests them.
+        "auth": "off",
     }
     base.update(kw)
     return Settings(**base)  # type: ignore[arg-type]

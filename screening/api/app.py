@@ -14,8 +14,10 @@ from starlette.routing import Match
 
 from .. import __version__
 from ..errors import (
+    AuthError,
     ConfigError,
     FetchError,
+    ForbiddenError,
     InputError,
     NotFoundError,
     ParseError,
@@ -27,9 +29,11 @@ from ..schemas.errors import ErrorDetail
 from ..schemas.health import Health
 from ..service import Settings, get_settings
 from .guard import Guard
-from .routes import devices, page, screen, sources
+from .routes import devices, keys, monitoring, page, screen, sources, vendors
 
 _STATUS: list[tuple[type[ScreeningError], int]] = [
+    (AuthError, 401),
+    (ForbiddenError, 403),
     (TooLargeError, 413),
     (NotFoundError, 404),
     (InputError, 400),
@@ -41,6 +45,8 @@ _STATUS: list[tuple[type[ScreeningError], int]] = [
 # Documented on every route: the statuses any route may answer with, all `{"detail": ...}`.
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorDetail, "description": "The input cannot be used (says why)"},
+    401: {"model": ErrorDetail, "description": "No API key, or an unknown or revoked one"},
+    403: {"model": ErrorDetail, "description": "The key's role does not allow this"},
     404: {"model": ErrorDetail, "description": "No such source, entity or report"},
     413: {"model": ErrorDetail, "description": "The upload is over a size or row limit"},
     422: {"model": ErrorDetail, "description": "The request does not have the documented shape"},
@@ -56,7 +62,9 @@ def status_for(exc: ScreeningError) -> int:
 
 async def _screening_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ScreeningError)
-    return JSONResponse(status_code=status_for(exc), content={"detail": exc.detail})
+    status = status_for(exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(status_code=status, content={"detail": exc.detail}, headers=headers)
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
@@ -102,14 +110,16 @@ def create_app(settings: Settings | None = None, *, background: bool = False) ->
         if not background:
             yield
             return
-        from ..service import active, warmup
+        from ..service import active, monitorloop, warmup
 
         active.CACHE.serve_stale = True
         stop = warmup.start(chosen)
+        stop_monitor = monitorloop.start(chosen)
         try:
             yield
         finally:
             stop.set()
+            stop_monitor.set()
             active.CACHE.serve_stale = False
 
     # Swagger UI and ReDoc assets are served by the app itself (no CDN): /docs works offline.
@@ -118,7 +128,8 @@ def create_app(settings: Settings | None = None, *, background: bool = False) ->
         version=__version__,
         description=(
             "Screen vendors, makers and device inventories against public restricted-party lists. "
-            "No authentication yet: it listens on localhost by default. Every error is "
+            "Every call but `/health` needs `Authorization: Bearer <key>` (`screening keys "
+            "create`); roles: admin, analyst, ci. Every error is "
             '`{"detail": "<sentence>"}`.'
         ),
         responses=ERROR_RESPONSES,
@@ -142,5 +153,8 @@ def create_app(settings: Settings | None = None, *, background: bool = False) ->
     app.include_router(sources.router)
     app.include_router(screen.router)
     app.include_router(devices.router)
+    app.include_router(vendors.router)
+    app.include_router(monitoring.router)
+    app.include_router(keys.router)
     app.include_router(page.router)
     return app

@@ -50,6 +50,7 @@ CallerDep = Annotated[Principal, Depends(caller)]
 
 def need(action: str) -> Callable[[Principal], Principal]:
     """A dependency that lets the call through when the caller's role allows `action`."""
+
     def check(who: CallerDep) -> Principal:
         if not can(who.role, action):
             raise ForbiddenError(f"a {who.role} key may not do this (it needs {action} rights)")

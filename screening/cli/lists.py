@@ -305,11 +305,24 @@ def add_custom(
     report_outcomes([out])
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` is a loopback address (or the name localhost)."""
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def serve(
     host: Annotated[
         str | None,
         typer.Option(
-            help="Address to listen on (default 127.0.0.1: there is no authentication yet)."
+            help="Address to listen on (default 127.0.0.1). Every call but /health needs an "
+            "API key; SCREENING_AUTH=off is refused unless this is a loopback address."
         ),
     ] = None,
     port: Annotated[
@@ -338,7 +351,23 @@ def serve(
                     highlight=False,
                 )
     h, p = host or settings.host, port or settings.port
+    if settings.auth == "off" and not is_loopback(h):
+        usage(
+            f"refusing to serve {h} without authentication: SCREENING_AUTH=off is allowed on a "
+            "loopback address only (127.0.0.1, ::1, localhost)"
+        )
     n = workers or settings.workers or default_workers(settings)
+    if settings.auth == "keys":
+        with service() as svc:
+            first = None if svc.has_keys() else svc.create_key("default", "admin", "first start")
+        if first is not None:
+            # Shown once, as Jupyter shows its token: only the key's hash is stored. The key is
+            # in the address's fragment, which browsers never send to the server.
+            err.print(
+                f"\nNo API key existed: made an admin key for tenant 'default' (shown once):\n"
+                f"    {first.key}\nOpen http://{h}:{p}/#key={first.key}\n",
+                highlight=False,
+            )
     err.print(
         f"screening API on http://{h}:{p}  (docs: http://{h}:{p}/docs; {n} worker"
         f"{'s' if n != 1 else ''})",

@@ -284,7 +284,7 @@ class Screening(TenantOps):
         profile: str,
         *,
         store: bool,
-        tenant: str = "default",
+        who: Principal = CLI,
     ) -> Report:
         """An uploaded file scored; stored with the list versions used when `store`. The whole
         file is read and scored before anything is stored."""
@@ -300,16 +300,25 @@ class Screening(TenantOps):
         report = devices.build_report(ctx, rows, profile, kind)
         report.file = filename
         if store:
-            rid, when = reportstore.store_report(self.session, self.settings, report, tenant)
+            rid, when = reportstore.store_report(self.session, self.settings, report, who.tenant)
             report.id, report.created_at = rid, when.isoformat()
+            # The screening decisions the stored report relies on, with the versions used.
+            self.audit(
+                who,
+                f"{kind}.store",
+                rid,
+                snapshots=dict(report.snapshots),
+                detail={"file": filename[:200], "by_tier": report.summary.by_tier},
+            )
         return report
 
     def report(self, report_id: str, tenant: str = "default") -> Report:
         """A stored report of `tenant` (404 for an unknown id or another tenant's)."""
         return reportstore.get_report(self.session, report_id, tenant)
 
-    def delete_report(self, report_id: str, tenant: str = "default") -> None:
+    def delete_report(self, report_id: str, tenant: str = "default", who: Principal = CLI) -> None:
         reportstore.delete_report(self.session, report_id, tenant)
+        self.audit(who, "inventory.delete", report_id, tenant=tenant)
 
     def reports(
         self, tenant: str = "default", kind: str | None = None, limit: int = 100

@@ -183,7 +183,7 @@ def list_reports(
         StoredReport.profile,
         StoredReport.created_at,
         StoredReport.snapshots,
-        REPORTS.c.size_bytes,
+        StoredReport.size_bytes,
     ).where(StoredReport.tenant_id == tenant)
     if kind is not None:
         stmt = stmt.where(StoredReport.kind == kind)

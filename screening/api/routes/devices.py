@@ -10,7 +10,9 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 
 from ...schemas.reports import InventoryReport, OrderReport
+from ...schemas.stored import StoredReportInfo
 from ...service import RENDERERS
+from ..auth import Reader, Screener, Writer
 from ..deps import ScreeningDep, SettingsDep
 from ..uploads import read_upload
 
@@ -19,6 +21,7 @@ router = APIRouter(prefix="/v1", tags=["devices"])
 
 @router.post("/inventories", response_model=InventoryReport)
 def upload_inventory(
+    who: Writer,
     svc: ScreeningDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="CSV, XLSX or JSON inventory")],
@@ -29,24 +32,35 @@ def upload_inventory(
     cannot be read at all (wrong type, too large, no recognisable columns) is refused with a
     clear error and nothing is stored; unreadable rows are listed in `errors`."""
     data, name = read_upload(file, settings.max_upload_bytes)
-    report = svc.score_upload(data, name, "inventory", profile, store=True)
+    report = svc.score_upload(data, name, "inventory", profile, store=True, who=who)
     assert isinstance(report, InventoryReport)
     return report
 
 
+@router.get("/inventories", response_model=list[StoredReportInfo])
+def list_inventories(
+    who: Reader,
+    svc: ScreeningDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[StoredReportInfo]:
+    """The caller's tenant's stored inventory reports, newest first (without their devices)."""
+    return svc.reports(who.tenant, "inventory", limit)
+
+
 @router.get("/inventories/{report_id}", response_model=InventoryReport)
-def get_inventory(report_id: str, svc: ScreeningDep) -> InventoryReport:
-    """A stored inventory report, as it was scored (with the snapshot versions used)."""
-    report = svc.report(report_id)
+def get_inventory(report_id: str, who: Reader, svc: ScreeningDep) -> InventoryReport:
+    """A stored inventory report of the caller's tenant, as it was scored (with the snapshot
+    versions used); another tenant's id answers 404."""
+    report = svc.report(report_id, who.tenant)
     assert isinstance(report, InventoryReport)
     return report
 
 
 @router.delete("/inventories/{report_id}", status_code=204, response_class=Response)
-def delete_inventory(report_id: str, svc: ScreeningDep) -> Response:
+def delete_inventory(report_id: str, who: Writer, svc: ScreeningDep) -> Response:
     """Delete a stored inventory report (404 when there is none with that id). Stored reports
     are also deleted after `SCREENING_REPORT_RETENTION_DAYS`."""
-    svc.delete_report(report_id)
+    svc.delete_report(report_id, who.tenant, who=who)
     return Response(status_code=204)
 
 
@@ -65,17 +79,20 @@ def delete_inventory(report_id: str, svc: ScreeningDep) -> Response:
 )
 def inventory_report(
     report_id: str,
+    who: Reader,
     svc: ScreeningDep,
     format: Annotated[str, Query(pattern="^(json|csv|html)$")] = "json",
 ) -> Response:
     """A stored report as JSON, CSV (one row per device; formula cells neutralised) or a
     self-contained HTML page with a per-site chart of tiers."""
     renderer = RENDERERS[format]
-    return Response(renderer.render(svc.report(report_id)), media_type=renderer.media_type)
+    report = svc.report(report_id, who.tenant)
+    return Response(renderer.render(report), media_type=renderer.media_type)
 
 
 @router.post("/purchase-orders/check", response_model=OrderReport)
 def check_purchase_order(
+    who: Screener,
     svc: ScreeningDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="CSV, XLSX, JSON or YAML order or quote")],

@@ -27,11 +27,11 @@ def list_keys(who: Admin, svc: ScreeningDep) -> list[KeyInfo]:
 @router.post("/keys", response_model=NewKey, status_code=201)
 def create_key(req: KeyRequest, who: Admin, svc: ScreeningDep) -> NewKey:
     """A new key for the caller's tenant; `key` is shown in this answer only."""
-    return svc.create_key(who.tenant, req.role, req.name)
+    return svc.create_key(who.tenant, req.role, req.name, who=who)
 
 
 @router.delete("/keys/{prefix}", status_code=204, response_class=Response)
 def revoke_key(prefix: str, who: Admin, svc: ScreeningDep) -> Response:
     """Revoke one of the tenant's keys by its prefix; calls with it get 401 from then on."""
-    svc.revoke_key(prefix, who.tenant)
+    svc.revoke_key(prefix, who.tenant, who=who)
     return Response(status_code=204)

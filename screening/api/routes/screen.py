@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, BeforeValidator, Field, StrictFloat, StrictInt
 
 from ...schemas.screening import BatchRow, ScreenResult
+from ..auth import Screener
 from ..deps import ScreeningDep
 from ..uploads import RawBody
 
@@ -44,7 +45,7 @@ class ScreenRequest(BaseModel):
 
 
 @router.post("/screen", response_model=ScreenResult)
-def screen(req: ScreenRequest, svc: ScreeningDep) -> ScreenResult:
+def screen(req: ScreenRequest, who: Screener, svc: ScreeningDep) -> ScreenResult:
     """Screen one vendor or maker name against every active list (or `sources`). `parties`
     groups the listings of one party (list, entity id, listing date, programmes) and says how
     the name relates to it: `listed`, or a corporate-family relation (`subsidiary of ...`) with
@@ -59,6 +60,7 @@ def screen(req: ScreenRequest, svc: ScreeningDep) -> ScreenResult:
         sources=req.sources,
         threshold=req.threshold,
         limit=req.limit,
+        tenant=who.tenant,
     )
 
 
@@ -88,6 +90,7 @@ def screen(req: ScreenRequest, svc: ScreeningDep) -> ScreenResult:
 def screen_batch(
     request: Request,
     data: RawBody,
+    who: Screener,
     svc: ScreeningDep,
     format: Annotated[
         str, Query(pattern="^(csv|ndjson|json)$", description="Response format")
@@ -105,7 +108,9 @@ def screen_batch(
     source_list = [s for s in (sources or "").split(",") if s] or None
     as_csv = "csv" in request.headers.get("content-type", "")
     table = svc.read_names(data, "body", as_csv=as_csv)
-    results = svc.screen_names(table, kind=kind, threshold=threshold, sources=source_list)
+    results = svc.screen_names(
+        table, kind=kind, threshold=threshold, sources=source_list, tenant=who.tenant
+    )
     if format == "json":
         return JSONResponse([_typed(r) for r in results])
     # Streamed: Starlette iterates these plain generators in its thread pool.

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from ...schemas.errors import ErrorDetail
 from ...schemas.sources import Diff, Entity, RefreshOutcome, SnapshotInfo, SourceSummary
+from ..auth import Admin, Reader
 from ..deps import ScreeningDep, SettingsDep
 from ..uploads import RawBody
 
@@ -15,34 +16,35 @@ router = APIRouter(prefix="/v1", tags=["lists"])
 
 
 @router.get("/sources", response_model=list[SourceSummary])
-def list_sources(svc: ScreeningDep) -> list[SourceSummary]:
+def list_sources(who: Reader, svc: ScreeningDep) -> list[SourceSummary]:
     """Every source with its active version, publisher's date, entity count and status
     (`ok`, `refresh_failed` with `last_error`, or `no_data`)."""
-    return svc.sources()
+    return svc.sources(who.tenant)
 
 
 @router.get("/sources/{source_id}/snapshots", response_model=list[SnapshotInfo])
-def list_snapshots(source_id: str, svc: ScreeningDep) -> list[SnapshotInfo]:
+def list_snapshots(source_id: str, who: Reader, svc: ScreeningDep) -> list[SnapshotInfo]:
     """Every stored snapshot and failed refresh attempt of one source, newest first."""
-    return svc.snapshots(source_id)
+    return svc.snapshots(source_id, who.tenant)
 
 
 @router.get("/entities/{entity_id:path}", response_model=Entity)
-def get_entity(entity_id: str, svc: ScreeningDep) -> Entity:
+def get_entity(entity_id: str, who: Reader, svc: ScreeningDep) -> Entity:
     """One listed entity (id `<source>:<local id>`) with its names, identifiers and provenance."""
-    return svc.entity(entity_id)
+    return svc.entity(entity_id, who.tenant)
 
 
 @router.get("/sources/{source_id}/diff", response_model=Diff)
 def get_diff(
     source_id: str,
+    who: Reader,
     svc: ScreeningDep,
     from_: Annotated[str | None, Query(alias="from", description="Older version")] = None,
     to: Annotated[str | None, Query(description="Newer version")] = None,
 ) -> Diff:
     """Entities added, removed and changed (field by field) between two versions of a source;
     by default the active version against the one before it."""
-    return svc.diff(source_id, from_, to)
+    return svc.diff(source_id, from_, to, who.tenant)
 
 
 @router.post(
@@ -66,15 +68,18 @@ def get_diff(
 def upload_custom_list(
     name: str,
     data: RawBody,
+    who: Admin,
     svc: ScreeningDep,
     settings: SettingsDep,
     force: bool = False,
 ) -> RefreshOutcome:
     """Upload an in-house denied-party list (CSV body: header `name` and optional `aliases`
-    (`;`-separated), `country`, `reason`, `id`) as a new version of `custom:<name>`. Bad rows
+    (`;`-separated), `country`, `reason`, `id`) as a new version of the tenant's list `name`
+    (`custom:<name>` for tenant `default`, `custom:<tenant>:<name>` otherwise; other tenants
+    never see it). Admin keys only. The tenant's vendors are re-screened against it. Bad rows
     are reported with row, line and field, and nothing is stored; a large shrink needs
     `force=true` (a refused shrink answers 409). Bounded by SCREENING_MAX_UPLOAD_BYTES and
     SCREENING_MAX_UPLOAD_ROWS."""
     return svc.add_custom_list(
-        name, data, f"upload:{name}", force=force, max_rows=settings.max_upload_rows
+        name, data, f"upload:{name}", force=force, max_rows=settings.max_upload_rows, who=who
     )

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1", tags=["vendors"])
 def add_vendor(item: VendorIn, who: Writer, svc: ScreeningDep) -> Vendor:
     """Add a supplier to the vendor master: it is screened against every active list now (the
     hits and the list versions are in `screening`) and again whenever a list changes."""
-    return svc.add_vendor(item, who.tenant)
+    return svc.add_vendor(item, who.tenant, who=who)
 
 
 @router.get("/vendors", response_model=list[Vendor])
@@ -29,12 +29,17 @@ def list_vendors(
     has_hits: Annotated[
         bool | None, Query(description="only vendors with (or without) a hit")
     ] = None,
+    reviewed: Annotated[
+        bool | None, Query(description="only vendors whose every hit is (or is not) reviewed")
+    ] = None,
     name: Annotated[str | None, Query(max_length=200, description="name contains")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[Vendor]:
     """The tenant's vendors by name, with their current screening."""
-    return svc.vendors(who.tenant, has_hits=has_hits, name=name, limit=limit, offset=offset)
+    return svc.vendors(
+        who.tenant, has_hits=has_hits, reviewed=reviewed, name=name, limit=limit, offset=offset
+    )
 
 
 @router.post("/vendors/import", response_model=VendorImport, status_code=201)
@@ -42,7 +47,7 @@ def import_vendors(data: RawBody, who: Writer, svc: ScreeningDep) -> VendorImpor
     """Import vendors from a CSV body (header `name`; optional `country`, `identifiers` split on
     `;`, `external_id`). Every row is stored and screened, or none: a file with a bad row is
     refused whole, naming the rows. Bounded by the upload size and row limits."""
-    return svc.import_vendors(data, "vendors.csv", who.tenant)
+    return svc.import_vendors(data, "vendors.csv", who.tenant, who=who)
 
 
 @router.get("/vendors/{vendor_id}", response_model=Vendor)
@@ -54,5 +59,5 @@ def get_vendor(vendor_id: str, who: Reader, svc: ScreeningDep) -> Vendor:
 @router.delete("/vendors/{vendor_id}", status_code=204, response_class=Response)
 def delete_vendor(vendor_id: str, who: Writer, svc: ScreeningDep) -> Response:
     """Remove a vendor from the vendor master."""
-    svc.delete_vendor(vendor_id, who.tenant)
+    svc.delete_vendor(vendor_id, who.tenant, who=who)
     return Response(status_code=204)
