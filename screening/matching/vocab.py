@@ -69,7 +69,8 @@ societate pe actiuni => sa
 ano, avtonomnaya nekommercheskaya organizatsiya, nko, nekommercheskaya organizatsiya,
 nekommercheskoe partnerstvo, fgbu, fgau, fgku, fku, gbu, gku, gau, mbu, mku, mau => ano
 ip, individualnyi predprinimatel, fop, pp, pryvatne pidpryiemstvo, chastnoe predpriyatie,
-chp, uchp, chup, odo, zat, vat, pat, prat, tdv, additional liability company,
+chp, uchp, chup, chuup, iup, sooo, iooo, odo, zat, vat, pat, prat, tdv,
+additional liability company,
 obshchestvo s dopolnitelnoy otvetstvennostyu, obshchestvo s dopolnitelnoi otvetstvennostiu => llc
 se, societas europaea, ug, e k, jv, joint venture => co
 ooo, obshchestvo s ogranichennoi otvetstvennostyu, obshchestvo s ogranichennoy otvetstvennostyu,
@@ -80,7 +81,7 @@ jsc, joint stock company, joint stock co, joint stock, jsco, pjs, private joint 
 ao, aktsionernoe obshchestvo, aktsionernoye obshchestvo, a o, ad, aksionernoe obshchestvo => jsc
 ojsc, open joint stock company, oao, otkrytoe aktsionernoe obshchestvo, otkrytoye aktsionernoye
 obshchestvo => jsc
-cjsc, closed joint stock company, zao, zakrytoe aktsionernoe obshchestvo, zakrytoye
+cjsc, closed joint stock company, zao, szao, zakrytoe aktsionernoe obshchestvo, zakrytoye
 aktsionernoye obshchestvo => jsc
 pjsc, public joint stock company, pao, publichnoe aktsionernoe obshchestvo, publichnoye
 aktsionernoye obshchestvo => jsc
@@ -104,7 +105,7 @@ sherkat, sherkate, shirkat, sharikat, sharika, sharikah, shrkh, shrkt, sharikat 
 LEGAL_WORDS = _words("""
 liability, joint, stock, obshchestvo, obshestvo, ogranichennoi, ogranichennoy, otvetstvennostyu,
 otvetstvennostiu, dopolnitelnoy, dopolnitelnoi, aktsionernoe, aktsionernoye, otkrytoe, otkrytoye,
-zakrytoe, zakrytoye, publichnoe,
+zakrytoe, zakrytoye, otkrytogo, zakrytogo, tipa, publichnoe,
 publichnoye, gesellschaft, beschrankter, haftung, sociedad, anonima, anonim, sprl, s p r l, spr,
 tovarystvo, obmezhenoiu, vidpovidalnistiu, unitary, unitarnoe, kaisha, hoesa, open, closed,
 otkrytoe, zakrytoe, raspundere, limitata, societate, spolka, ograniczona, odpowiedzialnoscia
@@ -220,13 +221,16 @@ dynamic, dynamics => dynamic
 future, frontier => future
 islamic, islami, islamiya, islamiyah => islamic
 arab, arabian, arabic => arab
-republic, republican, democratic, people, peoples, popular => republic
+republic, republican => republic
+democratic => democratic
+people, peoples, popular => people
 front, movement, army, brigade, brigades, battalion, forces, force, military, corps => movement
 committee, council, party, commission => committee
 textile, textiles, tekstil => textile
 packing, packaging, package => packing
 foreign, dis, overseas, inostrannoye, inostrannoe, inostrannoi, inostrannoy => foreign
-npo, npp, npk, nptc, npts, ntc, ntts, nic, nii, tsnii, okb, skb, kb, td, spo,
+okb, skb, kb, konstruktorskoe byuro => bureau
+npo, npp, npk, nptc, npts, ntc, ntts, nic, nii, tsnii, td, spo,
 nauchno proizvodstvennoe obedinenie, nauchno proizvodstvennoe predpriyatie, torgovyi dom,
 torgovy dom => research manufacturing
 """)
