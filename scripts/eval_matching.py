@@ -17,7 +17,8 @@ Pairs (screened name, listed name, kind, same party?), all from real published f
   differing word classed as a place, a number, a trade word, a legal form or a distinctive word;
   for persons, one part of a 4+-part name substituted: a relative), or where one name is the
   other plus one word (a person's extra middle name, a company's qualifier), and pairs that share
-  one distinctive word only.
+  one distinctive word only; and those negatives again with the first party's name in its
+  original script (the UN list's Arabic, Chinese and Cyrillic names), modes "... (other script)".
 Split by party (crc32 of the entity id): 30% held out, reported separately; thresholds are read
 off the development part. With --reference, the same pairs are scored by nomenklatura's
 logic-v2 from a separate venv (/work/refvenv, or REFERENCE_PYTHON) and printed beside ours.
