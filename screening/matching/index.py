@@ -399,17 +399,18 @@ class Index:
         if not acc:
             return sorted(exact)
         best = heapq.nlargest(limit, acc.items(), key=operator.itemgetter(1))
-        if len(best) == limit:
+        floor = best[0][1] * _FLOOR  # the same after the tie-break below: it keeps the first
+        last = best[-1][1]
+        # (Ties at the cut under the floor are all dropped, whichever are kept: skipped.)
+        if len(best) == limit and last >= floor:
             # Among names tied at the cut (a party with one branch per country), those of the
             # query's length first: the cut must not fall at random among equals.
-            last = best[-1][1]
             head = [item for item in best if item[1] > last]
-            tied = [item for item in acc.items() if item[1] == last]
-            if len(tied) > limit - len(head):
+            if list(acc.values()).count(last) > limit - len(head):
+                tied = [item for item in acc.items() if item[1] == last]
                 size, rows = len(queries[0].tokens), self.name_rows
                 tied.sort(key=lambda item: abs(len(rows[item[0]][4]) - size))
                 best = head + tied[: limit - len(head)]
-        floor = best[0][1] * _FLOOR
         out = sorted(exact)
         out += [nid for nid, s in best if s >= floor and nid not in exact]
         return out
