@@ -138,6 +138,10 @@ class StoredReport(SQLModel, table=True):
     size_bytes: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     # Migration 0004: the tenant the upload belongs to (reports are invisible to other tenants).
     tenant_id: str = Field(default="default", max_length=64, index=True)
+    # Migration 0006: the upload itself (gzip), to score it again when the lists change, and
+    # the key of the list versions it was last scored against.
+    upload: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    screened_key: str | None = Field(default=None, max_length=16)
 
 
 class Tenant(SQLModel, table=True):

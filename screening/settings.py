@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     # (one tenant for now), and how long they are kept (0 = keep for ever).
     max_report_bytes: int = 64 * 1024 * 1024
     max_reports_total_bytes: int = 2 * 1024 * 1024 * 1024
+    max_tenant_reports_bytes: int = 512 * 1024 * 1024  # per tenant (issue 15)
     report_retention_days: int = 90
 
     def resolved_database_url(self) -> str:

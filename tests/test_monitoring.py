@@ -13,6 +13,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -22,7 +23,7 @@ from screening.schemas.accounts import Principal
 from screening.schemas.monitoring import ReviewIn, WebhookIn
 from screening.schemas.vendors import VendorIn
 from screening.service import Screening, Settings
-from tests.conftest import Database
+from tests.conftest import FIXTURES, Database, make_settings
 
 A = Principal(tenant="tenant-a", role="admin", key_name="a-admin")
 B = Principal(tenant="tenant-b", role="admin", key_name="b-admin")
@@ -214,3 +215,40 @@ def test_private_webhook_targets_are_refused_by_default(loaded: tuple[Database, 
 def test_alert_payload_is_json_serialisable(svc: Screening) -> None:
     for alert in svc.alerts(A.tenant):
         json.dumps(alert.model_dump())
+
+
+def test_a_stored_inventory_is_scored_again_and_tier_changes_alert(
+    db: Database, tmp_path: Path
+) -> None:
+    """Only the KEV catalogue is loaded, so the Tiandy and Uniview devices of the example
+    inventory are on no list; the tenant's own list then names Tiandy (its legal name), and
+    the stored inventory's Tiandy device moves up a tier: one alert, naming the device."""
+    settings = make_settings(db.url, tmp_path)
+    inventory = (FIXTURES / "devices" / "inventory.csv").read_bytes()
+    f_admin = Principal(tenant="tenant-f", role="admin", key_name="f")
+    with db.session() as session:
+        svc = Screening(session, settings)
+        assert [o.result for o in svc.refresh(["us_cisa_kev"], offline=True)] == ["created"]
+        stored = svc.score_upload(
+            inventory, "estate.csv", "inventory", "default", store=True, who=f_admin
+        )
+        assert stored.id is not None
+        tiers = {d.asset_id: d.tier for d in stored.devices}  # type: ignore[union-attr]
+        assert svc.rescreen().alerts == 0  # scored under the current lists already
+
+        svc.add_custom_list(
+            "makers", _list('"Tiandy Technologies Co., Ltd.",CN,policy'), "t", who=f_admin
+        )
+        run = svc.rescreen()
+        assert run.inventories == 1
+        alerts = svc.alerts("tenant-f")
+        assert alerts and {a.type for a in alerts} == {"inventory.tier.changed"}
+        moved = {a.data["device"]["asset_id"]: a.data for a in alerts}
+        assert "CAM-033" in moved  # the Tiandy camera
+        assert moved["CAM-033"]["from_tier"] == tiers["CAM-033"] != moved["CAM-033"]["to_tier"]
+        assert all(a.data["inventory"]["id"] == stored.id for a in alerts)
+        assert "custom:tenant-f:makers" in moved["CAM-033"]["to_versions"]
+        # The stored report itself now has the new tiers; running again raises nothing.
+        again = svc.report(stored.id, "tenant-f")
+        assert {d.asset_id: d.tier for d in again.devices}["CAM-033"] == moved["CAM-033"]["to_tier"]  # type: ignore[union-attr]
+        assert svc.rescreen().alerts == 0

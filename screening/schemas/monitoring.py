@@ -98,3 +98,4 @@ class RescreenRun(BaseModel):
     job: int | None
     vendors: int
     alerts: int
+    inventories: int = Field(default=0, description="stored inventories scored again")

@@ -300,7 +300,14 @@ class Screening(TenantOps):
         report = devices.build_report(ctx, rows, profile, kind)
         report.file = filename
         if store:
-            rid, when = reportstore.store_report(self.session, self.settings, report, who.tenant)
+            rid, when = reportstore.store_report(
+                self.session,
+                self.settings,
+                report,
+                who.tenant,
+                upload=data,
+                key=self.active().key(),
+            )
             report.id, report.created_at = rid, when.isoformat()
             # The screening decisions the stored report relies on, with the versions used.
             self.audit(

@@ -114,7 +114,8 @@ def _alerts_for(
     return found
 
 
-def _deliveries(session: Session, tenant: str, alert: Alert, now: datetime) -> None:
+def queue_deliveries(session: Session, tenant: str, alert: Alert, now: datetime) -> None:
+    """A delivery for each of the tenant's webhooks subscribed to the alert's type."""
     hooks = session.exec(
         select(Webhook).where(Webhook.tenant_id == tenant, col(Webhook.active).is_(True))
     ).all()
@@ -175,7 +176,7 @@ def rescreen_vendor(session: Session, settings: Settings, vendor_id: str) -> int
         )
         session.add(alert)
         session.flush()
-        _deliveries(session, row.tenant_id, alert, now)
+        queue_deliveries(session, row.tenant_id, alert, now)
         audit.record(
             session,
             Principal(tenant=row.tenant_id, role="admin", key_name=audit.MONITOR_ACTOR),

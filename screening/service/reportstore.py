@@ -94,22 +94,41 @@ def compress_report(report: dict[str, Any], limit: int, filename: str) -> bytes:
 
 
 def store_report(
-    session: Session, settings: Settings, report: Report, tenant: str = "default"
+    session: Session,
+    settings: Settings,
+    report: Report,
+    tenant: str = "default",
+    *,
+    upload: bytes | None = None,
+    key: str | None = None,
 ) -> tuple[str, datetime]:
     """Store `report` compressed and return its id and time, after applying retention; refused
     (and nothing stored) when over the per-report or total limit."""
     filename, profile, kind = report.file or "upload", report.profile, report.kind
     data = report.model_dump(mode="json", exclude={"id", "created_at"})
     body = compress_report(data, settings.max_report_bytes, filename)
+    kept = None if upload is None else zlib.compress(upload, 6)
+    size = len(body) + len(kept or b"")
     now = now_utc()
     apply_retention(session, settings, now)
-    used = session.execute(select(func.coalesce(func.sum(REPORTS.c.size_bytes), 0))).scalar_one()
-    if int(used) + len(body) > settings.max_reports_total_bytes:
+    sizes = func.coalesce(func.sum(StoredReport.size_bytes), 0)
+    used = int(session.execute(select(sizes)).scalar_one())
+    if used + size > settings.max_reports_total_bytes:
         session.rollback()
         raise ReportTooLarge(
-            f"{filename}: stored reports take {int(used):,} bytes; this one ({len(body):,} bytes "
+            f"{filename}: stored reports take {used:,} bytes; this one ({size:,} bytes "
             f"compressed) would pass the {settings.max_reports_total_bytes:,}-byte limit "
             "(SCREENING_MAX_REPORTS_TOTAL_BYTES); delete reports no longer needed"
+        )
+    mine = select(sizes).where(StoredReport.tenant_id == tenant)  # type: ignore[arg-type]
+    used_here = int(session.execute(mine).scalar_one())
+    if used_here + size > settings.max_tenant_reports_bytes:
+        session.rollback()
+        raise ReportTooLarge(
+            f"{filename}: this tenant's stored reports take {used_here:,} bytes; this one "
+            f"({size:,} bytes compressed) would pass the tenant's "
+            f"{settings.max_tenant_reports_bytes:,}-byte limit "
+            "(SCREENING_MAX_TENANT_REPORTS_BYTES); delete reports no longer needed"
         )
     rid = str(uuid.uuid4())
     session.add(
@@ -122,11 +141,11 @@ def store_report(
             snapshots=report.snapshots,
             report={},
             tenant_id=tenant,
+            body=body,
+            size_bytes=size,
+            upload=kept,
+            screened_key=key,
         )
-    )
-    session.flush()
-    session.execute(
-        REPORTS.update().where(REPORTS.c.id == rid).values(body=body, size_bytes=len(body))
     )
     session.commit()
     return rid, now

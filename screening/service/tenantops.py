@@ -25,7 +25,7 @@ from ..schemas.monitoring import (
 from ..schemas.sources import RefreshOutcome
 from ..schemas.vendors import Vendor, VendorImport, VendorIn
 from ..settings import Settings
-from . import accounts, audit, monitor, reviews, vendors, webhookstore
+from . import accounts, audit, monitor, rescore, reviews, vendors, webhookstore
 from .active import active_view
 from .audit import CLI
 
@@ -133,8 +133,13 @@ class TenantOps:
         return monitor.enqueue(self.session, trigger)
 
     def rescreen(self, max_vendors: int | None = None) -> RescreenRun:
-        """Re-screen every vendor screened under older list versions; alerts for changes."""
-        return monitor.run_rescreen(self.session, self.settings, max_vendors)
+        """Re-screen every vendor screened under older list versions, then score again every
+        stored inventory scored under them; alerts for changes of outcome."""
+        run = monitor.run_rescreen(self.session, self.settings, max_vendors)
+        if max_vendors is None:
+            reports, raised = rescore.run_rescore(self.session, self.settings)
+            run.inventories, run.alerts = reports, run.alerts + raised
+        return run
 
     def alerts(
         self,

@@ -33,6 +33,11 @@ def upgrade() -> None:
             sa.Column("listing_hashes", sa.JSON(), nullable=False, server_default="{}")
         )
     op.create_index("ix_vendor_screened_key", "vendor", ["screened_key"])
+    # A stored inventory keeps its upload (gzip) so that it can be scored again when the lists
+    # change, and the key of the list versions it was last scored against.
+    with op.batch_alter_table("stored_report") as batch:
+        batch.add_column(sa.Column("upload", sa.LargeBinary(), nullable=True))
+        batch.add_column(sa.Column("screened_key", sa.String(16), nullable=True))
     op.create_table(
         "alert",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -121,6 +126,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("job", "audit", "delivery", "webhook", "review", "alert"):
         op.drop_table(table)
+    with op.batch_alter_table("stored_report") as batch:
+        batch.drop_column("screened_key")
+        batch.drop_column("upload")
     op.drop_index("ix_vendor_screened_key", table_name="vendor")
     with op.batch_alter_table("vendor") as batch:
         batch.drop_column("listing_hashes")
