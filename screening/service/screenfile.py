@@ -42,6 +42,7 @@ OUT_COLUMNS = (
 Row = dict[str, Any]
 Query = tuple[str, str, str | None, bool]  # normalised name, kind, country, written in ASCII
 _WINDOW = 8000
+_FIRST_WINDOW = 1000  # a short first window: the workers start before 8,000 rows are read
 _MEMO_MAX = 200_000
 _MIN_PARALLEL = 64  # fewer new queries in a window are screened in this process
 _EMPTY: Row = {
@@ -217,7 +218,7 @@ def screen_rows(
             pool = multiprocessing.get_context("fork").Pool(workers)
     pending: list[_Window] = []
     try:
-        for window in _chunks(rows, _WINDOW):
+        for window in _chunks(rows, _WINDOW, min(_FIRST_WINDOW, _WINDOW)):
             if len(memo) > _MEMO_MAX:
                 memo.clear()  # bounded memory on huge files; a window keeps what it needs
             pending.append(_Window(job, window, default_kind, memo, inflight, pool, workers))
@@ -231,13 +232,16 @@ def screen_rows(
             gc.unfreeze()
 
 
-def _chunks(rows: Iterable[dict[str, str]], size: int) -> Iterator[list[dict[str, str]]]:
+def _chunks(
+    rows: Iterable[dict[str, str]], size: int, first: int
+) -> Iterator[list[dict[str, str]]]:
     window: list[dict[str, str]] = []
+    want = first
     for row in rows:
         window.append(row)
-        if len(window) == size:
+        if len(window) == want:
             yield window
-            window = []
+            window, want = [], size
     if window:
         yield window
 
