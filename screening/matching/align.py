@@ -357,6 +357,8 @@ def _abbreviations(
     Byuro", "FTA" / "Foreign Trade Association"): 0.9. Two letters must be the initials of exactly
     two words; from three letters a trade word or legal form of the run may give none. Only
     beside a distinctive word already paired: a name that is an acronym alone is `acronym`'s."""
+    if not any(_short_word(t) for t in qt) and not any(_short_word(t) for t in ct):
+        return
     if not any(
         qt[i].weight >= DISTINCTIVE and qt[i].category != "acronym"
         for p in result.pairs
@@ -369,9 +371,7 @@ def _abbreviations(
     ):
         for i, t in enumerate(short):
             word = t.original
-            if i in su or t.category not in ("core", "generic") or not 2 <= len(word) <= 6:
-                continue
-            if not word.isalpha():
+            if i in su or not _short_word(t):
                 continue
             run = _initials_run(word, long_, lu)
             if run is None:
@@ -383,6 +383,11 @@ def _abbreviations(
             result.pairs.append(Pair(pair[0], pair[1], ABBREVIATION, "abbreviation"))
             result.similarity_sum += ABBREVIATION * weight
             result.matched_weight += weight
+
+
+def _short_word(t: Token) -> bool:
+    """A word that may abbreviate others: a distinctive or trade word of 2-6 letters."""
+    return t.category in ("core", "generic") and 2 <= len(t.original) <= 6 and t.original.isalpha()
 
 
 def _initials_run(word: str, tokens: tuple[Token, ...], used: set[int]) -> tuple[int, ...] | None:

@@ -128,6 +128,11 @@ def extra_place(q: NameAnalysis, c: NameAnalysis, al: Alignment) -> tuple[float,
     Hikvision") is the seat a short name leaves out, and costs only its weight."""
     if not al.pairs or al.core_missed:
         return 0.0, ""
+    qt, ct = q.tokens, c.tokens
+    if not any(qt[i].category == "place" for i in al.unmatched_query) and not any(
+        ct[j].category == "place" for j in al.unmatched_candidate
+    ):
+        return 0.0, ""
     left = _trailing_places(q, al.unmatched_query)
     right = _trailing_places(c, al.unmatched_candidate)
     if left and right:

@@ -5,6 +5,8 @@ uses it to expand a query token into the vocabulary tokens it may stand for.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from .variants import NICKNAMES, loose_key, nickname, syllable_key
@@ -130,6 +132,7 @@ _SKELETON_LETTERS = str.maketrans({"q": "k", "c": "k", "z": "d", "x": "ks"})
 _SKELETON_VOWELS = frozenset("aeiouwy")
 
 
+@lru_cache(maxsize=65536)
 def arabic_skeleton(word: str) -> str:
     """The consonants of a word as Arabic script writes them, for comparing a name read from
     Arabic or Persian script (which writes no short vowels, and long ones as w/y) with its Latin
