@@ -316,8 +316,10 @@ def test_a_client_gone_mid_upload_is_one_line_not_a_traceback(server: Server) ->
         time.sleep(0.5)
     log = server.log_text()
     assert "client disconnected during POST /v1/screen/batch" in log
+    # What uvicorn logged before: the error line and a traceback ending in ClientDisconnect.
+    # (Not "no traceback anywhere": the server's background loops log their own failures.)
     assert "Exception in ASGI application" not in log
-    assert "Traceback" not in log
+    assert "ClientDisconnect" not in log
 
 
 def test_a_341000_row_upload_is_refused_with_the_row_limit(server: Server) -> None:
