@@ -122,3 +122,35 @@ def test_405_allows_every_method_of_the_path(client: TestClient) -> None:
     assert r.json() == {"detail": "Method Not Allowed"}
     r = client.put("/v1/sources")
     assert r.status_code == 405 and {m.strip() for m in r.headers["allow"].split(",")} >= {"GET"}
+
+
+def test_405_on_a_fixed_path_names_its_own_methods(client: TestClient) -> None:
+    """`/v1/vendors/import` (POST) also matches `/v1/vendors/{vendor_id}`; its 405 named the
+    templated route's methods as well, which the document does not give that path."""
+    doc = client.get("/openapi.json").json()["paths"]
+    r = client.request("OPTIONS", "/v1/vendors/import")
+    assert r.status_code == 405
+    allowed = {m.strip() for m in r.headers["allow"].split(",")}
+    assert allowed == {m.upper() for m in doc["/v1/vendors/import"]}
+
+
+@pytest.mark.parametrize("path", ["/v1/alerts", "/v1/audit"])
+def test_since_is_an_iso_date_time_not_a_number(client: TestClient, path: str) -> None:
+    """`since=0.5` was taken as 0.5 s after 1970 though the document says date-time."""
+    r = client.get(path, params={"since": "0.5"})
+    assert r.status_code == 422 and "query.since" in r.json()["detail"], r.text
+    # A date-time without an offset (or a bare date) is UTC; it was a 500 (naive date-time).
+    for since in ("2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00Z", "2026-01-01"):
+        assert client.get(path, params={"since": since}).status_code == 200, since
+
+
+@pytest.mark.parametrize(
+    ("path", "param"), [("/v1/alerts", "after"), ("/v1/audit", "after"), ("/v1/vendors", "offset")]
+)
+def test_integers_past_a_database_integer_are_refused(
+    client: TestClient, path: str, param: str
+) -> None:
+    """`after=2**63` reached the query and failed it (OverflowError, a 500)."""
+    assert client.get(path, params={param: str(2**63 - 1)}).status_code == 200
+    r = client.get(path, params={param: str(2**63)})
+    assert r.status_code == 422 and f"query.{param}" in r.json()["detail"], r.text

@@ -83,7 +83,9 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _method_not_allowed(request: Request, _: Exception) -> JSONResponse:
     """Starlette's 405 lists the methods of the first route on the path only; `Allow` must
-    name every method the path takes (a stored report answers GET and DELETE)."""
+    name every method the path takes (a stored report answers GET and DELETE). A fixed path
+    that a templated one also matches (`/v1/vendors/import`, `/v1/vendors/{vendor_id}`) is its
+    own resource: its methods are the ones the document gives it."""
     methods = [
         method
         for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -92,6 +94,10 @@ async def _method_not_allowed(request: Request, _: Exception) -> JSONResponse:
             for route in request.app.router.routes
         )
     ]
+    fixed = request.app.openapi()["paths"].get(request.scope["path"])
+    if fixed:
+        documented = {m.upper() for m in fixed} | ({"HEAD"} if "get" in fixed else set())
+        methods = [m for m in methods if m in documented]
     return JSONResponse(
         status_code=405,
         content={"detail": "Method Not Allowed"},

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from ...schemas.monitoring import (
     AlertOut,
@@ -20,16 +21,34 @@ from ...schemas.monitoring import (
 )
 from ..auth import Admin, Reader, Writer
 from ..deps import ScreeningDep
+from . import MAX_DB_INT
 
 router = APIRouter(prefix="/v1", tags=["monitoring"])
+
+
+def _iso(value: object) -> object:
+    """`since` is documented as an ISO 8601 date-time; pydantic alone also took a number
+    (`since=0.5`, seconds after 1970). Parsed here, so anything else is refused (422). One
+    without an offset is UTC (the stored times are; a naive one failed the query: 500)."""
+    if not isinstance(value, str):
+        return value
+    when = datetime.fromisoformat(value)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso)]
 
 
 @router.get("/alerts", response_model=list[AlertOut])
 def alerts(
     who: Reader,
     svc: ScreeningDep,
-    since: Annotated[datetime | None, Query(description="only alerts raised at or after")] = None,
-    after: Annotated[int, Query(ge=0, description="only alerts with a larger id")] = 0,
+    since: Annotated[
+        IsoDatetime | None, Query(description="only alerts raised at or after")
+    ] = None,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_DB_INT, description="only alerts with a larger id")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AlertOut]:
     """The feed: every change of a screening outcome after a list changed (`vendor.hit.added`,
@@ -90,8 +109,8 @@ def audit(
     svc: ScreeningDep,
     action: Annotated[str | None, Query(max_length=64, description="action prefix")] = None,
     actor: Annotated[str | None, Query(max_length=200, description="actor contains")] = None,
-    since: datetime | None = None,
-    after: Annotated[int, Query(ge=0)] = 0,
+    since: IsoDatetime | None = None,
+    after: Annotated[int, Query(ge=0, le=MAX_DB_INT)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditRecord]:
     """The tenant's audit trail, append-only: who (key name and role), what, when, against

@@ -11,6 +11,7 @@ from ...schemas.vendors import Vendor, VendorImport, VendorIn
 from ..auth import Reader, Writer
 from ..deps import ScreeningDep
 from ..uploads import RawBody
+from . import MAX_DB_INT
 
 router = APIRouter(prefix="/v1", tags=["vendors"])
 
@@ -34,7 +35,7 @@ def list_vendors(
     ] = None,
     name: Annotated[str | None, Query(max_length=200, description="name contains")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_DB_INT)] = 0,
 ) -> list[Vendor]:
     """The tenant's vendors by name, with their current screening."""
     return svc.vendors(
