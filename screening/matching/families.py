@@ -16,7 +16,7 @@ row counts when the screened name itself names the family's parent as words of i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .algorithm import FeatureResult, default_threshold
@@ -33,7 +33,11 @@ _RELATION_WORDS = {
     "affiliate": "affiliate of",
     "former_subsidiary": "former subsidiary of",
     "oem_relabel": "relabels products of",
+    "branch": "national branch of",
 }
+# How far below the cut a name may score and still be a family's national branch: the most a
+# place on one side only (`extra_place`) takes off, with room for a legal form.
+_BRANCH_MARGIN = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +128,19 @@ class FamilySearch:
         if not self.could_match(name):
             return []
         cut = default_threshold("organization") if threshold is None else threshold
-        found = self.matcher.screen(name, kind="organization", threshold=cut, limit=20)
-        return [
-            FamilyFind(self.rows[m.entity_id], m.matched_name, m.score, m.features) for m in found
-        ]
+        found = self.matcher.screen(
+            name, kind="organization", threshold=max(0.0, cut - _BRANCH_MARGIN), limit=20
+        )
+        out = []
+        for m in found:
+            row = self.rows[m.entity_id]
+            if m.score >= cut:
+                out.append(FamilyFind(row, m.matched_name, m.score, m.features))
+                continue
+            branch = as_branch(row, m.score, m.features, cut)
+            if branch is not None:
+                out.append(FamilyFind(branch[0], m.matched_name, branch[1], branch[2]))
+        return sorted(out, key=lambda f: -f.score)
 
 
 def _core(name: str) -> str:
@@ -158,3 +171,41 @@ def is_weak(find: FamilyFind, query: str, day: date, parent_short: str | None) -
             "a weak signal only, never a match on its own"
         )
     return False, f"{row.confidence} confidence: {row.source}"
+
+
+def as_branch(
+    row: FamilyRow, score: float, features: Sequence[FeatureResult], cut: float
+) -> tuple[FamilyRow, float, tuple[FeatureResult, ...]] | None:
+    """A family name with a place on one side only ("Hikvision UK Ltd", "Dahua Technology
+    Germany") is a different party from the one listed (a branch is not its parent), but for a
+    buyer it is the family's: a national branch or subsidiary, which NDAA §889 covers as "any
+    subsidiary or affiliate". When the place alone keeps the name below the cut, the find is
+    kept as that relation, with the place's penalty taken back and said so."""
+    place = next((f for f in features if f.name == "extra_place" and f.value > 0), None)
+    if place is None or score - place.contribution < cut:
+        return None
+    where = place.explanation
+    note = (
+        f"named after {row.name!r} with a place of its own: a national branch or subsidiary "
+        "of the family, not a row of the family table"
+    )
+    derived = replace(
+        row,
+        key=f"{row.key}#branch",
+        relation="branch",
+        note=note,
+        parent_key=row.key if row.relation == "parent" else (row.parent_key or row.key),
+        parent_name=row.parent_name or row.name,
+    )
+    kept = (
+        *(f for f in features if f is not place),
+        FeatureResult(
+            "family_branch",
+            1.0,
+            0.0,
+            0.0,
+            f"The place ({where}) makes it a branch, not the listed party itself; as the "
+            "family's branch it counts, and the place costs nothing here.",
+        ),
+    )
+    return derived, round(score - place.contribution, 4), kept

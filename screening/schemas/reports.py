@@ -64,6 +64,10 @@ class VendorMatch(BaseModel):
     source: str
     matched_name: str
     score: float
+    relation: str = Field(
+        default="listed",
+        description="`listed`, or how the vendor relates to the listed party (subsidiary of…)",
+    )
 
 
 class DeviceItem(BaseModel):

@@ -24,6 +24,7 @@ from ..errors import InputError, NotFoundError
 from ..inventories import DeviceRow, Kind
 from ..inventories import RowError as ReadError
 from ..matching.matcher import Matcher
+from ..matching.parties import Found
 from ..schemas.reports import (
     Action,
     DeviceItem,
@@ -65,6 +66,9 @@ class RiskContext:
     matcher: Matcher
     snapshots: dict[str, str]
     snapshot_dates: dict[str, str | None]
+    # Name screening with the corporate-family table, for order lines' vendors: a vendor that
+    # is a listed party's subsidiary or national branch is buying from that party's family.
+    names: namescreen.ScreenContext | None = None
     standing: dict[str, Standing] = field(default_factory=dict)
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
     memo: dict[tuple[DeviceFacts, str, tuple[VendorHit, ...], Kind], _Scored] = field(
@@ -129,8 +133,10 @@ def _build_context(session: Session, settings: Settings, view: ActiveView, key: 
     kev = (
         build_kev_index(kev_records(session, kev_snap.snapshot_id), reference) if kev_snap else None
     )
-    matcher, _ = namescreen.get_matcher(session, settings)
+    names_ctx = namescreen.get_context(session, settings)
+    matcher = names_ctx.matcher
     return RiskContext(
+        names=names_ctx,
         reference=reference,
         resolver=engine_resolver(reference, default_resolver(reference)),
         list_hits=list_hits,
@@ -233,15 +239,41 @@ def _vendor_matches(ctx: RiskContext, vendor: str | None) -> list[VendorMatch]:
     if not vendor:
         return []
     found = ctx.matcher.screen(vendor, kind="organization", limit=10, explain=False)
-    return [
-        VendorMatch.model_construct(
-            entity_id=m.entity_id,
-            source=m.source,
-            matched_name=m.matched_name,
-            score=round(m.score, 4),
-        )
-        for m in found
-    ]
+    if ctx.names is None:
+        return [
+            VendorMatch.model_construct(
+                entity_id=m.entity_id,
+                source=m.source,
+                matched_name=m.matched_name,
+                score=round(m.score, 4),
+            )
+            for m in found
+        ]
+    # Parties first: the vendor's own listings and those it reaches through the family table
+    # (a subsidiary, a brand, a national branch), each listing with how the vendor relates.
+    hits = namescreen.parties_of(
+        ctx.names,
+        vendor,
+        "organization",
+        [Found(m.entity_id, m.source, m.matched_name, m.score, m.threshold, ()) for m in found],
+        None,
+        None,
+    )
+    out: list[VendorMatch] = []
+    for party in hits:
+        if not party.is_match:
+            continue
+        for f in sorted(party.listings.values(), key=lambda f: (-f.score, f.entity_id)):
+            out.append(
+                VendorMatch.model_construct(
+                    entity_id=f.entity_id,
+                    source=f.source,
+                    matched_name=f.matched_name,
+                    score=round(f.score, 4),
+                    relation=party.relation,
+                )
+            )
+    return out[:20]
 
 
 def assess(ctx: RiskContext, row: DeviceRow, profile: str, kind: Kind) -> DeviceItem:

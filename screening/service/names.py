@@ -187,6 +187,18 @@ def _build_context(session: Session, settings: Settings, active: ActiveSet) -> S
         )
 
 
+def get_context(session: Session, settings: Settings) -> ScreenContext:
+    """The screening context of the active snapshots now (waiting for a build if need be),
+    never an older one: for callers that combine it with data read for the same versions."""
+    active = active_set(session)
+    return CACHE.get(
+        "names",
+        active.key,
+        lambda: _build_context(session, settings, active),
+        _scope(session),
+    )
+
+
 def get_matcher(session: Session, settings: Settings) -> tuple[Matcher, dict[str, str]]:
     """The matcher over every active party list and the versions it was built from: always
     those of the active snapshots now (waiting for a build if need be), never an older index,
