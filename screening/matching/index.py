@@ -19,6 +19,7 @@ active snapshot versions), so a CLI start loads it instead of rebuilding.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import math
@@ -255,11 +256,18 @@ class Index:
         """Read an index `save` wrote; None when the file is missing, of another format or
         version, or built for another cache key (the caller then rebuilds). The file is this
         program's own cache, never downloaded: it has the trust of the database next to it."""
+        # Unpickling makes a few hundred thousand objects: a garbage collection triggered
+        # half-way would walk the caller's whole heap, several times over (seconds, not 0.1 s).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             blob = Path(path).read_bytes()
             magic, version, key, state = pickle.loads(blob)  # noqa: S301 - our own cache file
         except (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
             return None
+        finally:
+            if collecting:
+                gc.enable()
         if magic != _MAGIC or version != FORMAT or (cache_key is not None and key != cache_key):
             return None
         index = cls()
