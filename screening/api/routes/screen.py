@@ -89,8 +89,8 @@ def screen(req: ScreenRequest, who: Screener, svc: ScreeningDep) -> ScreenResult
 )
 def screen_batch(
     request: Request,
+    who: Screener,  # before the body: an unauthenticated caller is refused before it is read
     data: RawBody,
-    who: Screener,
     svc: ScreeningDep,
     format: Annotated[
         str, Query(pattern="^(csv|ndjson|json)$", description="Response format")

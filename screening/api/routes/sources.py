@@ -67,8 +67,8 @@ def get_diff(
 )
 def upload_custom_list(
     name: str,
+    who: Admin,  # before the body: an unauthenticated caller is refused before it is read
     data: RawBody,
-    who: Admin,
     svc: ScreeningDep,
     settings: SettingsDep,
     force: bool = False,

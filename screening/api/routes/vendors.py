@@ -44,7 +44,11 @@ def list_vendors(
 
 
 @router.post("/vendors/import", response_model=VendorImport, status_code=201)
-def import_vendors(data: RawBody, who: Writer, svc: ScreeningDep) -> VendorImport:
+def import_vendors(
+    who: Writer,  # before the body: an unauthenticated caller is refused before it is read
+    data: RawBody,
+    svc: ScreeningDep,
+) -> VendorImport:
     """Import vendors from a CSV body (header `name`; optional `country`, `identifiers` split on
     `;`, `external_id`). Every row is stored and screened, or none: a file with a bad row is
     refused whole, naming the rows. Bounded by the upload size and row limits."""
