@@ -55,12 +55,14 @@ def test_report_is_stored_compressed_and_read_back_whole(store: tuple[Database, 
         rid = out.pop("id")
         assert out.pop("created_at")
         raw = s.execute(
-            text("SELECT report, body, size_bytes FROM stored_report WHERE id = :i"), {"i": rid}
+            text("SELECT report, body, size_bytes, upload FROM stored_report WHERE id = :i"),
+            {"i": rid},
         ).one()
         report_col = raw[0] if isinstance(raw[0], dict) else json.loads(raw[0])
         assert report_col == {}  # no JSON copy of the report
         body = bytes(raw[1])
-        assert raw[2] == len(body)
+        # The stored size counts the report and the upload kept to score it again (issue 15).
+        assert raw[3] is not None and raw[2] == len(body) + len(bytes(raw[3]))
         whole = json.dumps(out, default=str).encode()
         assert len(body) < len(whole)
         assert json.loads(gzip.decompress(body)) == json.loads(whole)  # plain gzip

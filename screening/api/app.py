@@ -116,16 +116,14 @@ def create_app(settings: Settings | None = None, *, background: bool = False) ->
         if not background:
             yield
             return
-        from ..service import active, monitorloop, warmup
+        from ..service import active, warmup
 
         active.CACHE.serve_stale = True
         stop = warmup.start(chosen)
-        stop_monitor = monitorloop.start(chosen)
         try:
             yield
         finally:
             stop.set()
-            stop_monitor.set()
             active.CACHE.serve_stale = False
 
     # Swagger UI and ReDoc assets are served by the app itself (no CDN): /docs works offline.

@@ -373,4 +373,20 @@ def serve(
         f"{'s' if n != 1 else ''})",
         highlight=False,
     )
-    run(h, p, n)
+    # Re-screening and webhook deliveries run in a process of their own (`monitor run`), not
+    # in the web workers: re-scoring a large stored inventory must not slow their answers.
+    import subprocess
+    import sys
+
+    monitor = subprocess.Popen(
+        [sys.executable, "-m", "screening", "monitor", "run", "--every", "2"],
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        run(h, p, n)
+    finally:
+        monitor.terminate()
+        try:
+            monitor.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            monitor.kill()

@@ -3,6 +3,7 @@ command line (a cron job can run `monitor run` where no server runs the loop).""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Annotated
 
@@ -23,17 +24,27 @@ def register(app: typer.Typer) -> None:
 
 
 @monitor_app.command("run")
-def run() -> None:
+def run(
+    every: Annotated[
+        float, typer.Option(min=0, help="repeat every N seconds until stopped (0: once)")
+    ] = 0,
+) -> None:
     """Re-screen every vendor and stored inventory screened under older list versions (alerts
-    for changes), then send the webhook deliveries that are due. Safe beside a running server."""
-    with service() as svc:
-        done = svc.rescreen()
-        sent = svc.deliver_due(limit=1000)
-    err.print(
-        f"re-screened {done.vendors} vendor(s) and {done.inventories} inventory(ies): "
-        f"{done.alerts} alert(s); {sent} delivery attempt(s)",
-        highlight=False,
-    )
+    for changes), then send the webhook deliveries that are due. Safe beside a running server
+    and beside another `monitor run` (`serve` starts one with --every 2)."""
+    while True:
+        with service() as svc:
+            done = svc.rescreen()
+            sent = svc.deliver_due(limit=1000)
+        if not every or done.vendors or done.inventories or sent:
+            err.print(
+                f"re-screened {done.vendors} vendor(s) and {done.inventories} inventory(ies): "
+                f"{done.alerts} alert(s); {sent} delivery attempt(s)",
+                highlight=False,
+            )
+        if not every:
+            return
+        time.sleep(every)
 
 
 def alerts(

@@ -5,6 +5,7 @@ streamed."""
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,7 +25,6 @@ from ..errors import InputError, NotFoundError
 from ..inventories import DeviceRow, Kind
 from ..inventories import RowError as ReadError
 from ..matching.matcher import Matcher
-from ..matching.parties import Found
 from ..schemas.reports import (
     Action,
     DeviceItem,
@@ -38,7 +38,6 @@ from ..schemas.reports import (
     RowError,
     SiteGroup,
     VendorGroup,
-    VendorMatch,
 )
 from ..scoring.actions import choose_action
 from ..scoring.inputs import KevIndex, ListHit, VendorHit, build_kev_index
@@ -51,6 +50,7 @@ from . import devreport
 from . import names as namescreen
 from .active import CACHE, ActiveView, active_view
 from .devsources import engine_resolver, kev_records, listed_facts
+from .vendormatch import vendor_matches
 
 _T = TypeVar("_T", bound=DeviceItem)
 
@@ -105,10 +105,24 @@ def load_reference_tables(settings: Settings) -> Reference:
 
 
 def risk_context(session: Session, settings: Settings) -> RiskContext:
-    """Built once per set of active snapshots; list hits are cached on disk beside the index."""
+    """Built once per set of active snapshots; list hits are cached on disk beside the index.
+    In the server, right after a snapshot switch this is the previous context (its `snapshots`
+    say which versions it holds) until a background thread has built the new one."""
     view = active_view(session)
     key = view.key()
-    return CACHE.get("risk", key, lambda: _build_context(session, settings, view, key))
+    engine = session.get_bind().engine
+
+    def background() -> RiskContext:
+        with Session(engine, expire_on_commit=False) as own:
+            return _build_context(own, settings, view, key)
+
+    return CACHE.latest(
+        "risk",
+        key,
+        lambda: _build_context(session, settings, view, key),
+        background,
+        engine.url.render_as_string(hide_password=True),
+    )
 
 
 def _build_context(session: Session, settings: Settings, view: ActiveView, key: str) -> RiskContext:
@@ -126,7 +140,7 @@ def _build_context(session: Session, settings: Settings, view: ActiveView, key: 
         cache.parent.mkdir(parents=True, exist_ok=True)
         for old in cache.parent.glob("listhits-*.pickle"):
             old.unlink(missing_ok=True)
-        tmp = cache.with_suffix(".tmp")
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")  # workers may write it at once
         tmp.write_bytes(pickle.dumps(list_hits))
         tmp.replace(cache)  # readers in other processes never see half a file
     kev_snap = view.get("us_cisa_kev")
@@ -235,53 +249,12 @@ def _action(
     )
 
 
-def _vendor_matches(ctx: RiskContext, vendor: str | None) -> list[VendorMatch]:
-    if not vendor:
-        return []
-    found = ctx.matcher.screen(vendor, kind="organization", limit=10, explain=False)
-    if ctx.names is None:
-        return [
-            VendorMatch.model_construct(
-                entity_id=m.entity_id,
-                source=m.source,
-                matched_name=m.matched_name,
-                score=round(m.score, 4),
-            )
-            for m in found
-        ]
-    # Parties first: the vendor's own listings and those it reaches through the family table
-    # (a subsidiary, a brand, a national branch), each listing with how the vendor relates.
-    hits = namescreen.parties_of(
-        ctx.names,
-        vendor,
-        "organization",
-        [Found(m.entity_id, m.source, m.matched_name, m.score, m.threshold, ()) for m in found],
-        None,
-        None,
-    )
-    out: list[VendorMatch] = []
-    for party in hits:
-        if not party.is_match:
-            continue
-        for f in sorted(party.listings.values(), key=lambda f: (-f.score, f.entity_id)):
-            out.append(
-                VendorMatch.model_construct(
-                    entity_id=f.entity_id,
-                    source=f.source,
-                    matched_name=f.matched_name,
-                    score=round(f.score, 4),
-                    relation=party.relation,
-                )
-            )
-    return out[:20]
-
-
 def assess(ctx: RiskContext, row: DeviceRow, profile: str, kind: Kind) -> DeviceItem:
     """One device or order line, scored. Raises InvalidFact for a bad value."""
     facts = _facts(row)
     if facts.mac:
         facts = replace(facts, mac=normalize_mac(facts.mac))  # InvalidFact for a malformed MAC
-    matches = _vendor_matches(ctx, row.vendor) if kind == "po" else []
+    matches = vendor_matches(ctx.matcher, ctx.names, row.vendor) if kind == "po" else []
     hits = tuple(
         VendorHit(row.vendor or "", m.entity_id, m.source, m.matched_name, m.score)
         for m in matches[:1]  # the best match makes the finding; all are listed on the item

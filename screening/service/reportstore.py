@@ -93,6 +93,17 @@ def compress_report(report: dict[str, Any], limit: int, filename: str) -> bytes:
     return b"".join(out)
 
 
+def report_data(report: Report) -> dict[str, Any]:
+    """The report as JSON values, its long lists dumped one item at a time: one dump of a
+    100,000-device report holds the interpreter for seconds, which stalls every other thread
+    of the process (the server's event loop included)."""
+    big = [k for k in ("devices", "items", "errors") if isinstance(getattr(report, k, None), list)]
+    data = report.model_dump(mode="json", exclude={"id", "created_at", *big})
+    for k in big:
+        data[k] = [x.model_dump(mode="json") for x in getattr(report, k)]
+    return data
+
+
 def store_report(
     session: Session,
     settings: Settings,
@@ -105,7 +116,7 @@ def store_report(
     """Store `report` compressed and return its id and time, after applying retention; refused
     (and nothing stored) when over the per-report or total limit."""
     filename, profile, kind = report.file or "upload", report.profile, report.kind
-    data = report.model_dump(mode="json", exclude={"id", "created_at"})
+    data = report_data(report)
     body = compress_report(data, settings.max_report_bytes, filename)
     kept = None if upload is None else zlib.compress(upload, 6)
     size = len(body) + len(kept or b"")

@@ -19,6 +19,16 @@ from ..uploads import read_upload
 router = APIRouter(prefix="/v1", tags=["devices"])
 
 
+def json_report(report: InventoryReport | OrderReport) -> Response:
+    """The report as JSON, its items dumped one at a time here in the thread pool: returned as
+    a model, FastAPI would serialise a 100,000-device report in one call on the event loop
+    (seconds during which no other request, not even /health, is answered)."""
+    big = "devices" if isinstance(report, InventoryReport) else "items"
+    head = report.model_dump_json(exclude={big})
+    items = ",".join(x.model_dump_json() for x in getattr(report, big))
+    return Response(f'{head[:-1]},"{big}":[{items}]}}', media_type="application/json")
+
+
 @router.post("/inventories", response_model=InventoryReport)
 def upload_inventory(
     who: Writer,
@@ -26,7 +36,7 @@ def upload_inventory(
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="CSV, XLSX or JSON inventory")],
     profile: Annotated[str, Form()] = "default",
-) -> InventoryReport:
+) -> Response:
     """Upload a device inventory: every device is identified and scored under `profile`; the
     report is stored (with the list versions used) and returned with its `id`. A file that
     cannot be read at all (wrong type, too large, no recognisable columns) is refused with a
@@ -34,7 +44,7 @@ def upload_inventory(
     data, name = read_upload(file, settings.max_upload_bytes)
     report = svc.score_upload(data, name, "inventory", profile, store=True, who=who)
     assert isinstance(report, InventoryReport)
-    return report
+    return json_report(report)
 
 
 @router.get("/inventories", response_model=list[StoredReportInfo])
@@ -97,11 +107,11 @@ def check_purchase_order(
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="CSV, XLSX, JSON or YAML order or quote")],
     profile: Annotated[str, Form()] = "default",
-) -> OrderReport:
+) -> Response:
     """Check a purchase order or quote before it is signed: each line item is identified (a
     part number alone is enough) and scored, and each vendor is screened against every list
     (`vendor_matches`). Nothing is stored."""
     data, name = read_upload(file, settings.max_upload_bytes)
-    report = svc.score_upload(data, name, "po", profile, store=False)
+    report = svc.score_upload(data, name, "po", profile, store=False, who=who)
     assert isinstance(report, OrderReport)
-    return report
+    return json_report(report)

@@ -1,0 +1,5 @@
+"""`python -m screening`: the command line (as `screening`)."""
+
+from .cli import app
+
+app()
