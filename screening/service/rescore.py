@@ -53,6 +53,8 @@ def rescore_report(session: Session, settings: Settings, report_id: str, key: st
     data = zlib.decompress(row.upload)
     rows = read_rows(io.BytesIO(data), row.filename, kind="inventory", max_rows=None)
     ctx = devices.risk_context(session, settings)
+    if dict(ctx.snapshots) != active_view(session).versions:
+        return 0  # the previous lists' context answers while the new one is built: later
     fresh = devices.build_report(ctx, rows, row.profile, "inventory")
     fresh.file = row.filename
     body = compress_report(

@@ -58,10 +58,13 @@ def check_visible(session: Session, tenant: str, source_id: str) -> None:
         raise NotFoundError(f"unknown source {source_id[:120]!r}")
 
 
-def screening_key(view: ActiveView, hidden: set[str]) -> str:
-    """A short key of the party lists' versions one tenant screens against: a vendor screened
-    under another key is due for re-screening."""
-    text = ";".join(
-        f"{a.source}={a.version}" for a in view.of_type("party") if a.source not in hidden
-    )
+def key_of(versions: dict[str, str]) -> str:
+    """A short key of a set of list versions."""
+    text = ";".join(f"{s}={v}" for s, v in sorted(versions.items()))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def screening_key(view: ActiveView, hidden: set[str]) -> str:
+    """The key of the party lists' versions one tenant screens against now: a vendor screened
+    under another key is due for re-screening."""
+    return key_of({a.source: a.version for a in view.of_type("party") if a.source not in hidden})

@@ -96,9 +96,10 @@ def screen_vendor(session: Session, settings: Settings, row: VendorRow) -> Scree
     hits = hits_of(result)
     ids = [li.entity_id for h in hits for li in h.listings]
     versions = {k: v for k, v in result.snapshots.items() if k not in hidden}
-    return Screened(
-        hits, record_hashes(session, view, ids), versions, tenancy.screening_key(view, hidden)
-    )
+    # The key of the versions the answer actually came from: in the server the index of the
+    # previous versions answers while the new one is built, and such an answer must leave the
+    # vendor due (its key is still the old one), not mark it screened under the new lists.
+    return Screened(hits, record_hashes(session, view, ids), versions, tenancy.key_of(versions))
 
 
 def apply(row: VendorRow, screened: Screened) -> None:
