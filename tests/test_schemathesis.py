@@ -5,13 +5,17 @@ type and body match what the document says for that status (issue 19, the reliab
 
 The examples per operation are bounded (`EXAMPLES`) so the file runs in well under a minute on
 two cores; the 20-minute fuzzing of the issue is `schemathesis run` against a served instance.
-No operation is excluded."""
+No operation is excluded, and none reaches the network: webhook hosts are not looked up
+(`_no_dns`), and deliveries are sent only by the served app's background loop, which the
+in-process app does not run."""
 
 from __future__ import annotations
 
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -46,6 +50,20 @@ schema = schemathesis.openapi.from_asgi(
     make_app(make_settings(f"sqlite:///{_DOC_STATE}/unused.db", _DOC_STATE)),
     config=CONFIG,
 )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_dns() -> Iterator[None]:
+    """No test reaches the network: `POST /v1/webhooks` resolves the host it is given (to
+    refuse private addresses), so every lookup here fails as it would offline -- the route then
+    answers its documented 400. The app itself runs in-process and needs none."""
+
+    def offline(*_: object, **__: object) -> list[Any]:
+        raise socket.gaierror(socket.EAI_NONAME, "no lookups in the tests")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(socket, "getaddrinfo", offline)
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -210,3 +228,14 @@ def test_a_raw_body_is_not_read_for_a_caller_without_a_key(keyed_api: FastAPI, p
     with TestClient(keyed_api) as c:
         r = c.post(path.replace("{name}", "x"), content=b"", headers={"content-type": "text/csv"})
     assert r.status_code == 401, r.text
+
+
+def test_a_delivery_id_past_a_database_integer_is_refused(client: TestClient) -> None:
+    """Redelivering delivery 2**64 of an existing webhook failed the query (a 500). The hook
+    names a public address literal, so nothing is looked up; nothing is sent in-process."""
+    hook = client.post("/v1/webhooks", json={"url": "https://8.8.8.8/hook"})
+    assert hook.status_code == 201, hook.text
+    url = f"/v1/webhooks/{hook.json()['id']}/deliveries"
+    assert client.post(f"{url}/{2**63 - 1}/redeliver").status_code == 404
+    r = client.post(f"{url}/{2**64}/redeliver")
+    assert r.status_code == 422 and "path.delivery_id" in r.json()["detail"], r.text

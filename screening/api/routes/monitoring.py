@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from pydantic import BeforeValidator
 
@@ -98,7 +98,12 @@ def deliveries(hook_id: str, who: Admin, svc: ScreeningDep) -> list[DeliveryOut]
 
 
 @router.post("/webhooks/{hook_id}/deliveries/{delivery_id}/redeliver", response_model=DeliveryOut)
-def redeliver(hook_id: str, delivery_id: int, who: Admin, svc: ScreeningDep) -> DeliveryOut:
+def redeliver(
+    hook_id: str,
+    delivery_id: Annotated[int, Path(ge=0, le=MAX_DB_INT)],
+    who: Admin,
+    svc: ScreeningDep,
+) -> DeliveryOut:
     """Queue one delivery again (same message id and body, newly signed)."""
     return svc.redeliver(hook_id, delivery_id, who=who)
 
