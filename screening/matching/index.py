@@ -45,7 +45,7 @@ from .variants import loose_key
 
 __all__ = ["FORMAT", "Entity", "Index", "IndexEntry", "entries_from_record"]
 
-FORMAT = 9  # 9: codes with digits are numbers; 8: science = research; 7: surfaces...
+FORMAT = 10  # 10: analyser vocabulary, mended words, abbreviations (issue 13)
 _MAGIC = "screening.matching.index"
 _CANDIDATES = 15  # 99% of the true parties found rank in the first 12 (bench_matching lists)
 _FLOOR = 0.5  # candidates scoring under this share of the best one are not worth scoring
