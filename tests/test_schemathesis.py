@@ -239,3 +239,14 @@ def test_a_delivery_id_past_a_database_integer_is_refused(client: TestClient) ->
     assert client.post(f"{url}/{2**63 - 1}/redeliver").status_code == 404
     r = client.post(f"{url}/{2**64}/redeliver")
     assert r.status_code == 422 and "path.delivery_id" in r.json()["detail"], r.text
+
+
+@pytest.mark.parametrize("out", ["json", "ndjson", "csv"])
+def test_batch_with_an_unknown_kind_is_a_400_in_every_format(client: TestClient, out: str) -> None:
+    """The kind was checked when the streamed rows were first read: after the 200 had started
+    (CSV and NDJSON), so the response broke off ("response already started")."""
+    r = client.post(f"/v1/screen/batch?format={out}&kind=planet", json=[{"name": "Hikvision"}])
+    assert r.status_code == 400, r.text
+    assert r.json()["detail"].startswith("kind: unknown kind 'planet'")
+    ok = client.post(f"/v1/screen/batch?format={out}&kind=organization", json=[])
+    assert ok.status_code == 200, ok.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Annotated, Any
 
@@ -10,6 +11,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, BeforeValidator, Field, StrictFloat, StrictInt
 
 from ...schemas.screening import BatchRow, ScreenResult
+from ...service.names import check_kind
 from ..auth import Screener
 from ..deps import ScreeningDep
 from ..uploads import RawBody
@@ -108,9 +110,14 @@ def screen_batch(
     source_list = [s for s in (sources or "").split(",") if s] or None
     as_csv = "csv" in request.headers.get("content-type", "")
     table = svc.read_names(data, "body", as_csv=as_csv)
-    results = svc.screen_names(
-        table, kind=kind, threshold=threshold, sources=source_list, tenant=who.tenant
+    rows = svc.screen_names(
+        table, kind=check_kind(kind), threshold=threshold, sources=source_list, tenant=who.tenant
     )
+    # The rows are a generator that checks its arguments when first asked for a row: ask now,
+    # while a refusal can still be a 400 (once a streamed 200 has begun, an error could only
+    # cut the response short).
+    first = list(itertools.islice(rows, 1))
+    results = itertools.chain(first, rows)
     if format == "json":
         return JSONResponse([_typed(r) for r in results])
     # Streamed: Starlette iterates these plain generators in its thread pool.
