@@ -75,13 +75,8 @@ SLOW = settings(
 # run, so the generators keep looking for others; any other exception fails. When a fix lands,
 # its regression test XPASSes (strict: a failure) and its entry here is to be deleted.
 KNOWN_DEFECTS: dict[str, Callable[[BaseException], bool]] = {
-    # screening/service/names.py decode_csv: bytes starting with a UTF-16 BOM that do not
-    # decode as UTF-16 raise UnicodeDecodeError (500 on /v1/screen/batch, a traceback from
-    # `screen --file`).
-    "utf-16 csv": lambda e: isinstance(e, UnicodeDecodeError) and "utf-16" in e.encoding,
-    # screening/inventories/rows.py _quantity: a quantity of more than 4,300 digits reaches
-    # int() and raises ValueError (500 on uploads, a traceback from `check`).
-    "huge quantity": lambda e: isinstance(e, ValueError) and "integer string conversion" in str(e),
+    # Both found here were fixed (a UTF-16 BOM with broken text in decode_csv, a quantity of
+    # thousands of digits in rows._quantity); their regression tests are at the end of the file.
 }
 
 
@@ -687,15 +682,9 @@ def test_xml_parser_yields_records_or_a_bounded_parse_error(source: str) -> None
     run()
 
 
-# The defects in KNOWN_DEFECTS, at their smallest. Strict: each fails once its fix lands, so that
-# the marker and its KNOWN_DEFECTS entry are removed together. ---------------------------------
+# The defects these generators found, at their smallest (fixed; kept as regression tests). -----
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs screening/service/names.py decode_csv to turn a failed UTF-16 decode into "
-    "InputError (reported)",
-)
 def test_batch_csv_with_a_utf16_bom_and_broken_text_is_a_400(client: TestClient) -> None:
     r = client.post(
         "/v1/screen/batch", content=b"\xff\xfename\n", headers={"content-type": "text/csv"}
@@ -703,11 +692,6 @@ def test_batch_csv_with_a_utf16_bom_and_broken_text_is_a_400(client: TestClient)
     assert r.status_code == 400 and r.json()["detail"].startswith("body")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs screening/inventories/rows.py _quantity to bound the digits before int() "
-    "(reported)",
-)
 def test_a_quantity_of_5000_digits_is_a_row_error_not_a_500(client: TestClient) -> None:
     data = b"Make,Model,Qty\nAxis,P3245-V," + b"9" * 5000 + b"\n"
     r = client.post("/v1/inventories", files={"file": ("q.csv", data)})

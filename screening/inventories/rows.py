@@ -106,7 +106,8 @@ _MAC = re.compile(  # AA:BB:CC:DD:EE:FF, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff, AABB
     re.I,
 )
 _NOT_HEX = re.compile(r"[^0-9A-Fa-f]")
-_QTY = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?\s*(?:pcs?|ea|each|units?)?", re.I)
+# At most 18 digits: a longer "quantity" is not one (and int() refuses past 4,300 digits).
+_QTY = re.compile(r"(\d{1,3}(?:,\d{3}){1,5}|\d{1,18})(?:\.0+)?\s*(?:pcs?|ea|each|units?)?", re.I)
 _CURRENCY = re.compile(r"^[A-Z]{3}\s*|\s*[A-Z]{3}$|[$£€¥\s\u00a0\u202f]")
 # (pattern, thousands separator, decimal separator); the first that matches the whole text wins.
 _PRICES = (

@@ -301,7 +301,13 @@ def screen_name(
 
 def decode_csv(data: bytes, filename: str) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{filename}: the UTF-16 text is cut short or damaged (byte {exc.start}); "
+                "save it as UTF-8 CSV"
+            ) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
