@@ -150,8 +150,9 @@ def create_app(settings: Settings | None = None, *, background: bool = False) ->
     app.add_exception_handler(405, _method_not_allowed)
 
     @app.get("/health", tags=["service"], response_model=Health)
-    def health() -> Health:
-        """Liveness: the process is up and answering."""
+    async def health() -> Health:
+        """Liveness: the process is up and answering. Answered on the event loop itself, not
+        in the thread pool, so that a pool busy with uploads cannot delay it."""
         return Health(status="ok", version=__version__)
 
     app.include_router(sources.router)

@@ -258,12 +258,14 @@ def po_report() -> dict[str, Any]:
             "source": "us_bis_entity_list",
             "matched_name": "Hangzhou Hikvision Digital Technology Co., Ltd.",
             "score": 1.0,
+            "relation": "listed",
         },
         {
             "entity_id": OFAC_CONS,
             "source": "us_ofac_cons",
             "matched_name": "HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD.",
             "score": 0.9871,
+            "relation": "listed",
         },
     ]
     direct["rules_fired"] = ["listed-maker", "listed-vendor"]
