@@ -95,6 +95,9 @@ def test_a_dismissed_hit_stays_quiet_until_its_listing_changes(svc: Screening) -
     )
     assert review.current and review.snapshots
     assert svc.vendor(v.id, A.tenant).screening.hits[0].listings[0].review == "dismissed"
+    assert svc.vendor(v.id, A.tenant).tier == "low"  # its only hit is dismissed
+    assert v.id in {x.id for x in svc.vendors(A.tenant, reviewed=True)}
+    assert v.id not in {x.id for x in svc.vendors(A.tenant, reviewed=False)}
     last = max(a.id for a in svc.alerts(A.tenant))
 
     # An unrelated list change: the vendor is re-screened, the dismissed hit stays quiet.

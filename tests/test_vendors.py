@@ -64,6 +64,14 @@ def test_vendors_are_filtered_by_hits_and_name(loaded: tuple[Database, Settings]
     }
     assert {v.name for v in svc.vendors(tenant, has_hits=False)} == {"Axis Communications AB"}
     assert [v.name for v in svc.vendors(tenant, name="axis")] == ["Axis Communications AB"]
+    assert [v.name for v in svc.vendors(tenant, tier="high")] == [
+        "Zhejiang Dahua Technology Co., Ltd."
+    ]
+    assert [v.name for v in svc.vendors(tenant, tier="none")] == ["Axis Communications AB"]
+    assert svc.vendors(tenant, tier="medium") == []
+    ezviz = svc.add_vendor(VendorIn(name="Hangzhou Ezviz Software Co., Ltd."), tenant)
+    assert ezviz.tier == "medium"  # reaches Hikvision through the family table only
+    assert [v.id for v in svc.vendors(tenant, tier="medium")] == [ezviz.id]
 
 
 def test_import_stores_every_row_or_none(loaded: tuple[Database, Settings]) -> None:

@@ -59,6 +59,11 @@ class Vendor(BaseModel):
     external_id: str | None = None
     created_at: str
     has_hits: bool
+    tier: Literal["high", "medium", "low", "none"] = Field(
+        description="high: an open or confirmed hit on the listed party itself; medium: only "
+        "through the corporate family (a subsidiary, brand, branch); low: every hit dismissed; "
+        "none: no hit"
+    )
     screening: VendorScreening
 
 

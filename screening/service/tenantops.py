@@ -86,6 +86,7 @@ class TenantOps:
         *,
         has_hits: bool | None = None,
         reviewed: bool | None = None,
+        tier: str | None = None,
         name: str | None = None,
         limit: int = 1000,
         offset: int = 0,
@@ -95,6 +96,7 @@ class TenantOps:
             tenant,
             has_hits=has_hits,
             reviewed=reviewed,
+            tier=tier,
             name=name,
             limit=limit,
             offset=offset,
@@ -130,6 +132,8 @@ class TenantOps:
             "why": why,
             "sources": {o.source_id: [o.previous_version, o.version] for o in switched},
         }
+        if why != "custom-list":  # public lists change for every tenant: recorded once, here
+            self.audit(CLI, f"lists.{why}", None, detail=trigger)
         return monitor.enqueue(self.session, trigger)
 
     def rescreen(self, max_vendors: int | None = None) -> RescreenRun:

@@ -115,6 +115,18 @@ def _screen(session: Session, settings: Settings, row: VendorRow) -> None:
     apply(row, screen_vendor(session, settings, row))
 
 
+def vendor_tier(hits: list[VendorHit]) -> str:
+    """How much a vendor's hits weigh: `high` when an open or confirmed hit is the listed party
+    itself, `medium` when the open hits reach a listed party only through its corporate family,
+    `low` when every hit has been dismissed, `none` without hits."""
+    if not hits:
+        return "none"
+    live = [h for h in hits if any(li.review != "dismissed" for li in h.listings)]
+    if not live:
+        return "low"
+    return "high" if any(h.relation == "listed" for h in live) else "medium"
+
+
 def to_model(row: VendorRow, decisions: dict[str, str] | None = None) -> Vendor:
     """The vendor as shown, each hit listing with its current review decision."""
     hits = [VendorHit.model_validate(h) for h in row.hits]
@@ -129,6 +141,7 @@ def to_model(row: VendorRow, decisions: dict[str, str] | None = None) -> Vendor:
         external_id=row.external_id,
         created_at=row.created_at.isoformat(),
         has_hits=row.hit_count > 0,
+        tier=vendor_tier(hits),
         screening=VendorScreening(
             screened_at=row.screened_at.isoformat() if row.screened_at else None,
             snapshots=dict(row.snapshots),
@@ -184,13 +197,14 @@ def list_vendors(
     *,
     has_hits: bool | None = None,
     reviewed: bool | None = None,
+    tier: str | None = None,
     name: str | None = None,
     limit: int = 1000,
     offset: int = 0,
 ) -> list[Vendor]:
     """The tenant's vendors by name; `has_hits` keeps those with (or without) a current hit,
-    `reviewed` those whose every hit has (or has not) a decision in force, `name` those whose
-    name contains it (case-insensitive)."""
+    `reviewed` those whose every hit has (or has not) a decision in force, `tier` those of that
+    tier, `name` those whose name contains it (case-insensitive)."""
     stmt = select(VendorRow).where(VendorRow.tenant_id == tenant)
     if has_hits is True:
         stmt = stmt.where(VendorRow.hit_count > 0)
@@ -199,16 +213,20 @@ def list_vendors(
     if name:
         stmt = stmt.where(col(VendorRow.name).ilike(f"%{name}%"))
     stmt = stmt.order_by(col(VendorRow.name), col(VendorRow.id))
-    if reviewed is None:
+    if reviewed is None and tier is None:
         rows = list(session.exec(stmt.offset(offset).limit(limit)))
         return [to_model(r, decisions(session, r.id, dict(r.listing_hashes))) for r in rows]
-    # "Reviewed" depends on the reviews in force, so it is filtered here, not in SQL.
+    # "Reviewed" and the tier depend on the reviews in force, so they are filtered here.
     out: list[Vendor] = []
     skipped = 0
-    for r in session.exec(stmt.where(VendorRow.hit_count > 0)):
+    if reviewed is not None or tier not in (None, "none"):
+        stmt = stmt.where(VendorRow.hit_count > 0)
+    for r in session.exec(stmt):
         made = to_model(r, decisions(session, r.id, dict(r.listing_hashes)))
         listings = [li for h in made.screening.hits for li in h.listings]
-        if all(li.review != "open" for li in listings) != reviewed:
+        if reviewed is not None and all(li.review != "open" for li in listings) != reviewed:
+            continue
+        if tier is not None and made.tier != tier:
             continue
         if skipped < offset:
             skipped += 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -33,13 +33,22 @@ def list_vendors(
     reviewed: Annotated[
         bool | None, Query(description="only vendors whose every hit is (or is not) reviewed")
     ] = None,
+    tier: Annotated[
+        Literal["high", "medium", "low", "none"] | None, Query(description="only this tier")
+    ] = None,
     name: Annotated[str | None, Query(max_length=200, description="name contains")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_DB_INT)] = 0,
 ) -> list[Vendor]:
     """The tenant's vendors by name, with their current screening."""
     return svc.vendors(
-        who.tenant, has_hits=has_hits, reviewed=reviewed, name=name, limit=limit, offset=offset
+        who.tenant,
+        has_hits=has_hits,
+        reviewed=reviewed,
+        tier=tier,
+        name=name,
+        limit=limit,
+        offset=offset,
     )
 
 
