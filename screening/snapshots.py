@@ -63,6 +63,11 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time with its zone: SQLite hands datetimes back without one (stored in UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def make_version(published_at: date | None, fetched_at: datetime, digest: str) -> str:
     return f"{(published_at or fetched_at.date()).isoformat()}-{digest[:8]}"
 

@@ -6,7 +6,6 @@ Only a key's SHA-256 and visible prefix are stored; the secret is returned once 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
@@ -14,7 +13,7 @@ from ..auth.keys import ROLES, can, generate_key, hash_key, key_prefix, looks_li
 from ..errors import InputError, NotFoundError
 from ..models import ApiKey, Tenant
 from ..schemas.accounts import KeyInfo, NewKey, Principal
-from ..snapshots import now_utc
+from ..snapshots import as_utc, now_utc
 
 __all__ = ["can"]  # the API asks the service whether a role may act
 
@@ -114,13 +113,8 @@ def authenticate(session: Session, secret: str, *, touch: bool = True) -> Princi
         # Written at most once a minute per key, so a busy CI key does not turn reads into writes.
         now = now_utc()
         last = row.last_used_at
-        if last is None or (_aware(now) - _aware(last)).total_seconds() > 60:
+        if last is None or (as_utc(now) - as_utc(last)).total_seconds() > 60:
             row.last_used_at = now
             session.add(row)
             session.commit()
     return Principal(tenant=row.tenant_id, role=row.role, key_name=row.name, key_prefix=row.prefix)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands datetimes back without their zone; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -143,14 +143,9 @@ def rescreen_vendor(session: Session, settings: Settings, vendor_id: str) -> int
     if screened.key == row.screened_key:
         return 0
     found = _alerts_for(session, row, screened, reviews.dismissed_fingerprints(session, row.id))
-    guard = (
-        col(VendorRow.screened_key).is_(None)
-        if row.screened_key is None
-        else col(VendorRow.screened_key) == row.screened_key
-    )
     result = session.execute(
         update(VendorRow)
-        .where(col(VendorRow.id) == row.id, guard)
+        .where(col(VendorRow.id) == row.id, still(VendorRow.screened_key, row.screened_key))
         .values(
             hits=[h.model_dump(mode="json") for h in screened.hits],
             hit_count=len(screened.hits),
@@ -187,6 +182,12 @@ def rescreen_vendor(session: Session, settings: Settings, vendor_id: str) -> int
         )
     session.commit()
     return len(found)
+
+
+def still(column: Any, value: str | None) -> Any:
+    """The guard of an update that must only apply if `column` still holds `value` (the key
+    the row was read with): another process that got there first makes it match no row."""
+    return col(column).is_(None) if value is None else col(column) == value
 
 
 def enqueue(session: Session, trigger: dict[str, Any]) -> int:

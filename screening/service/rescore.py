@@ -67,14 +67,12 @@ def rescore_report(session: Session, settings: Settings, report_id: str, key: st
         for it in fresh.devices  # type: ignore[union-attr]
         if it.row in before and before[it.row]["tier"] != it.tier
     ]
-    guard = (
-        col(StoredReport.screened_key).is_(None)
-        if row.screened_key is None
-        else col(StoredReport.screened_key) == row.screened_key
-    )
     result = session.execute(
         update(StoredReport)
-        .where(col(StoredReport.id) == report_id, guard)
+        .where(
+            col(StoredReport.id) == report_id,
+            monitor.still(StoredReport.screened_key, row.screened_key),
+        )
         .values(body=body, snapshots=dict(fresh.snapshots), screened_key=key)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]

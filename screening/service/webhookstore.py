@@ -9,7 +9,7 @@ while. Each attempt is logged on its row; failures wait by the retry schedule, t
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import and_, or_, update
@@ -19,7 +19,7 @@ from ..errors import NotFoundError
 from ..models import Alert, Delivery, Webhook
 from ..schemas.monitoring import DeliveryOut, NewWebhook, WebhookIn, WebhookOut
 from ..settings import Settings
-from ..snapshots import now_utc
+from ..snapshots import as_utc, now_utc
 from ..webhooks import check_target, deliver, event_body, new_secret, next_attempt_delay
 from ..webhooks.signing import secret_key
 
@@ -27,8 +27,7 @@ STALE_SENDING = timedelta(minutes=5)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands datetimes back without their zone; they were stored in UTC.
-    return None if moment is None else moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return None if moment is None else as_utc(moment)
 
 
 def _iso(moment: datetime | None) -> str | None:
