@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +14,6 @@ from ..errors import ScreeningError
 from ..schemas.sources import Entity, RefreshOutcome, SourceSummary
 from ..service import get_settings, parse_duration
 from ._common import (
-    EXIT_INPUT,
     EXIT_OK,
     EXIT_REFRESH_FAILED,
     dump,
@@ -25,6 +23,7 @@ from ._common import (
     service,
     usage,
 )
+from .schedule import lead_refreshes
 
 lists_app = typer.Typer(help="The lists (sources) and their active snapshots.")
 import_app = typer.Typer(help="Import lists from other publishers.")
@@ -163,6 +162,14 @@ def refresh(
     marks the source refresh_failed; one source's failure never stops the others. Exit 4 when
     any source failed (with --every the loop carries on; Ctrl-C ends it with exit 0)."""
     if every is None:
+        with service() as svc:
+            who = svc.refresh_leader()
+        if who:
+            err.print(
+                f"the scheduled refresh is led by {who}; this one runs beside it (each source "
+                "is refreshed by one process at a time: a source it is refreshing waits)",
+                highlight=False,
+            )
         _refresh_once(source, offline, force, as_json)
         return
     try:
@@ -170,16 +177,13 @@ def refresh(
     except ScreeningError as exc:
         fail(exc)
     try:
-        while True:
-            started = time.monotonic()
-            try:
-                _refresh_once(source, offline, force, as_json)
-            except typer.Exit as exc:
-                if exc.exit_code == EXIT_INPUT:
-                    raise  # a usage error will not fix itself on the next run
-            wait = max(0.0, interval - (time.monotonic() - started))
-            err.print(f"next refresh in {wait:.0f} s", highlight=False)
-            time.sleep(wait)
+        with service() as svc, svc.leadership() as lead:
+            lead_refreshes(
+                lead,
+                interval,
+                svc.settings.leader_poll,
+                lambda: _refresh_once(source, offline, force, as_json),
+            )
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_OK) from None
 

@@ -4,6 +4,7 @@ and re-screening, webhooks, the audit trail. A mixin, so the faces still call on
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ from ..schemas.monitoring import (
 from ..schemas.sources import RefreshOutcome
 from ..schemas.vendors import Vendor, VendorImport, VendorIn
 from ..settings import Settings
-from . import accounts, audit, monitor, rescore, reviews, vendors, webhookstore
+from . import accounts, audit, leader, monitor, rescore, reviews, vendors, webhookstore
 from .active import active_view
 from .audit import CLI
 
@@ -181,6 +182,15 @@ class TenantOps:
     def deliver_due(self, limit: int = 50) -> int:
         """Attempt the deliveries that are due; the number attempted."""
         return webhookstore.deliver_due(self.session, self.settings, limit)
+
+    # -- the refresh leader --------------------------------------------------------------------
+    def leadership(self) -> AbstractContextManager[leader.Leadership]:
+        """Candidacy for leading the scheduled refresh (released on exit)."""
+        return leader.leading(self.session.get_bind().engine, self.settings.state_dir)
+
+    def refresh_leader(self) -> str | None:
+        """Who leads the scheduled refresh now, or None."""
+        return leader.leader(self.session.get_bind().engine, self.settings.state_dir)
 
     # -- the audit trail -----------------------------------------------------------------------
     def audit(
