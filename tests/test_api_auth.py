@@ -38,7 +38,7 @@ def _operations(client: TestClient) -> list[tuple[str, str]]:
         (method.upper(), path)
         for path, ops in spec["paths"].items()
         for method in ops
-        if path != "/health"
+        if path not in ("/health", "/health/ready")  # liveness and readiness, for balancers
     ]
 
 

@@ -26,8 +26,9 @@ from ..errors import (
     TooLargeError,
 )
 from ..schemas.errors import ErrorDetail
-from ..schemas.health import Health
+from ..schemas.health import Health, Ready
 from ..service import Settings, get_settings
+from .deps import ScreeningDep
 from .guard import Guard
 from .routes import devices, keys, monitoring, page, screen, sources, vendors
 
@@ -154,6 +155,22 @@ def create_app(settings: Settings | None = None, *, background: bool = False) ->
         """Liveness: the process is up and answering. Answered on the event loop itself, not
         in the thread pool, so that a pool busy with uploads cannot delay it."""
         return Health(status="ok", version=__version__)
+
+    @app.get(
+        "/health/ready",
+        tags=["service"],
+        response_model=Ready,
+        responses={503: {"model": ErrorDetail, "description": "Still building the index"}},
+    )
+    def ready(svc: ScreeningDep) -> Ready | JSONResponse:
+        """Readiness, for a load balancer: 200 once this worker holds the name index of the
+        active lists (no key needed, like /health; nothing about the lists is shown)."""
+        if svc.ready(stale_ok=background):
+            return Ready(status="ready")
+        return JSONResponse(
+            status_code=503,
+            content={"detail": "warming up: the name index of the active lists is being built"},
+        )
 
     app.include_router(sources.router)
     app.include_router(screen.router)

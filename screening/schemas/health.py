@@ -12,3 +12,10 @@ class Health(BaseModel):
 
     status: Literal["ok"]
     version: str
+
+
+class Ready(BaseModel):
+    """`GET /health/ready`: this worker holds the name index of the active lists (503 while it
+    is being built at start; after a switch the previous index answers, so it stays ready)."""
+
+    status: Literal["ready"]

@@ -116,6 +116,12 @@ class _Cache:
         self._failed: dict[str, tuple[str, float]] = {}
         self.serve_stale = False
 
+    def holds(self, what: str, key: str, scope: str, *, any_key: bool = False) -> bool:
+        """Whether the value for `key` of database `scope` is built (with `any_key`, a value
+        for any key of that database: one that serves while the new one is built)."""
+        hit = self._items.get(what)
+        return hit is not None and hit[2] == scope and (any_key or hit[0] == key)
+
     def _lock(self, what: str) -> threading.Lock:
         with self._guard:
             return self._locks.setdefault(what, threading.Lock())

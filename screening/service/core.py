@@ -181,6 +181,11 @@ class Screening(TenantOps):
             result.snapshots = {k: v for k, v in result.snapshots.items() if k not in hidden}
         return result
 
+    def ready(self, *, stale_ok: bool = False) -> bool:
+        """Whether this process can screen without building an index first (`stale_ok`: the
+        server answers from the previous index while the new one is built)."""
+        return names.index_ready(self.session, stale_ok=stale_ok)
+
     def compare(self, name1: str, name2: str, kind: str | None = None) -> CompareResult:
         return names.compare_names(name1, name2, kind)
 

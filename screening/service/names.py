@@ -187,6 +187,12 @@ def _build_context(session: Session, settings: Settings, active: ActiveSet) -> S
         )
 
 
+def index_ready(session: Session, *, stale_ok: bool = False) -> bool:
+    """Whether this process holds the name index of the active snapshots (readiness); with
+    `stale_ok`, or one of earlier snapshots that answers while the new one is built."""
+    return CACHE.holds("names", active_set(session).key, _scope(session), any_key=stale_ok)
+
+
 def get_context(session: Session, settings: Settings) -> ScreenContext:
     """The screening context of the active snapshots now (waiting for a build if need be),
     never an older one: for callers that combine it with data read for the same versions."""
