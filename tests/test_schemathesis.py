@@ -22,6 +22,7 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis import Case
+from schemathesis.checks import not_a_server_error, positive_data_acceptance
 from starlette.testclient import TestClient
 
 from screening.api.routes import MAX_DB_INT
@@ -72,6 +73,11 @@ def api(loaded: tuple[Database, Settings]) -> FastAPI:
     return make_app(loaded[1])
 
 
+# Readiness answers 503 while the index is built: its documented answer to a load balancer,
+# not a server error. Every other check holds for it; its status is asserted instead.
+READINESS = "/health/ready"
+
+
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,
@@ -80,6 +86,12 @@ def api(loaded: tuple[Database, Settings]) -> FastAPI:
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_answers_as_documented(case: Case, api: FastAPI) -> None:
+    if case.operation.path == READINESS:
+        r = case.call_and_validate(
+            app=api, excluded_checks=[not_a_server_error, positive_data_acceptance]
+        )
+        assert r.status_code in (200, 405, 503), r.status_code
+        return
     case.call_and_validate(app=api)
 
 
@@ -205,6 +217,12 @@ keyed_schema = schemathesis.openapi.from_asgi(
 def test_without_a_key_every_operation_answers_as_documented(
     case: Case, keyed_api: FastAPI
 ) -> None:
+    if case.operation.path == READINESS:
+        r = case.call_and_validate(
+            app=keyed_api, excluded_checks=[not_a_server_error, positive_data_acceptance]
+        )
+        assert r.status_code in (200, 405, 503), r.status_code  # no key needed, like /health
+        return
     response = case.call_and_validate(app=keyed_api)
     if case.operation.path == "/health":
         return
