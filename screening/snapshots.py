@@ -184,6 +184,10 @@ def lock_source(session: Session, source_id: str) -> None:
     session.expire_all()
 
 
+# The PostgreSQL channel a snapshot switch is announced on (issue 18: live reload).
+SWITCH_CHANNEL = "screening_snapshots"
+
+
 class SwitchLost(RefreshRejected):
     """The active snapshot changed under a refresh holding the lock (a bug, or a writer not
     taking the lock): nothing is switched."""
@@ -208,6 +212,11 @@ def switch_active(session: Session, source_id: str, old_id: int | None, new_id: 
         .values(status="superseded")
     )
     session.execute(update(Snapshot).where(Snapshot.id == new_id).values(status="active"))  # type: ignore[arg-type]
+    if session.get_bind().dialect.name == "postgresql":
+        # Delivered to every listening server when this transaction commits (never before, and
+        # not at all if it rolls back): they rebuild their index at once instead of at their
+        # next periodic check.
+        session.execute(text("SELECT pg_notify(:c, :s)"), {"c": SWITCH_CHANNEL, "s": source_id})
 
 
 def ingest(
