@@ -3,6 +3,7 @@ of the active lists, then 200; like `/health` it needs no key and shows nothing 
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -18,6 +19,9 @@ def test_ready_only_once_the_index_of_the_active_lists_is_built(
     with db.session() as session:
         svc = Screening(session, settings)
         svc.refresh(["us_ndaa_889"], offline=True)
+        # A list of this test's own, so that no index built earlier in this process (the cache
+        # is keyed by the lists' versions, whatever the database) already serves these lists.
+        svc.add_custom_list("own", f"name\r\nSupplier {uuid.uuid4().hex}\r\n".encode(), "t")
         key = svc.create_key("default", "ci").key
     with TestClient(make_app(settings)) as client:
         waiting = client.get("/health/ready")
@@ -31,6 +35,6 @@ def test_ready_only_once_the_index_of_the_active_lists_is_built(
         # A new version of a list: the index of the old one is not the active lists' index.
         with db.session() as session:
             Screening(session, settings).add_custom_list(
-                "extra", b"name\r\nSome Supplier Ltd\r\n", "t"
+                "extra", f"name\r\nSupplier {uuid.uuid4().hex}\r\n".encode(), "t"
             )
         assert client.get("/health/ready").status_code == 503

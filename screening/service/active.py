@@ -120,7 +120,9 @@ class _Cache:
         """Whether the value for `key` of database `scope` is built (with `any_key`, a value
         for any key of that database: one that serves while the new one is built)."""
         hit = self._items.get(what)
-        return hit is not None and hit[2] == scope and (any_key or hit[0] == key)
+        # The key names the data (versions carry their digests), so a value built for the same
+        # key from another database is this one too, as `get` already treats it.
+        return hit is not None and (hit[0] == key or (any_key and hit[2] == scope))
 
     def _lock(self, what: str) -> threading.Lock:
         with self._guard:
