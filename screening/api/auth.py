@@ -16,7 +16,6 @@ from fastapi import Depends, Request
 
 from ..errors import AuthError, ForbiddenError
 from ..schemas.accounts import Principal
-from ..service import Screening
 from ..service.accounts import can
 from .deps import ScreeningDep, SettingsDep
 
@@ -35,14 +34,10 @@ def caller(request: Request, settings: SettingsDep, svc: ScreeningDep) -> Princi
     """The principal of this request, or 401."""
     if settings.auth == "off":
         return LOCAL_ADMIN
-    who = _authenticate(svc, _bearer(request))
+    who = svc.authenticate(_bearer(request))
     if who is None:
         raise AuthError("the API key is unknown or revoked")
     return who
-
-
-def _authenticate(svc: Screening, token: str) -> Principal | None:
-    return svc.authenticate(token)
 
 
 CallerDep = Annotated[Principal, Depends(caller)]

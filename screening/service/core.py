@@ -173,7 +173,7 @@ class Screening(TenantOps):
             kind=kind,
             country=country,
             identifiers=identifiers,
-            sources=tenancy.visible_sources(self.session, self.active(), tenant, sources),
+            sources=tenancy.visible_sources(self.active(), hidden, sources),
             threshold=threshold,
             limit=limit,
         )
@@ -230,7 +230,8 @@ class Screening(TenantOps):
         the lists `tenant` may see are searched."""
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise InputError(f"threshold: {threshold} is not in [0, 1]")
-        sources = tenancy.visible_sources(self.session, self.active(), tenant, sources)
+        hidden = tenancy.hidden_sources(self.session, tenant)
+        sources = tenancy.visible_sources(self.active(), hidden, sources)
         ctx = names.screen_context(self.session, self.settings)
         if sources:
             unknown = sorted(set(sources) - set(ctx.versions))

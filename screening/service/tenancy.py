@@ -33,12 +33,12 @@ def hidden_sources(session: Session, tenant: str) -> set[str]:
 
 
 def visible_sources(
-    session: Session, view: ActiveView, tenant: str, asked: list[str] | None = None
+    view: ActiveView, hidden: set[str], asked: list[str] | None = None
 ) -> list[str] | None:
-    """The source filter for one tenant's screening: None (no filter) when nothing is hidden
-    and nothing was asked for; otherwise the asked (or all active party) sources minus the
-    hidden ones. Asking for a hidden source is asking for one that does not exist."""
-    hidden = hidden_sources(session, tenant)
+    """The source filter for a screening that must not see `hidden` (`hidden_sources` of the
+    tenant): None (no filter) when nothing is hidden and nothing was asked for; otherwise the
+    asked (or all active party) sources minus the hidden ones. Asking for a hidden source is
+    asking for one that does not exist."""
     if asked:
         denied = sorted(set(asked) & hidden)
         if denied:

@@ -90,7 +90,7 @@ def screen_vendor(session: Session, settings: Settings, row: VendorRow) -> Scree
         row.name,
         country=row.country,
         identifiers=list(row.identifiers) or None,
-        sources=tenancy.visible_sources(session, view, row.tenant_id),
+        sources=tenancy.visible_sources(view, hidden),
         limit=50,
     )
     hits = hits_of(result)
