@@ -56,16 +56,18 @@ def diff_entry(
     entity (the latest one when several versions changed it), with the versions it spans."""
     if not old or not new or old == new:
         return None
-    diffs = session.exec(
-        select(SnapshotDiff)
-        .where(SnapshotDiff.source_id == source)
-        .order_by(col(SnapshotDiff.id).desc())
-        .limit(200)
-    ).all()
-    by_to = {d.to_version: d for d in diffs}
+    # Walk back one diff at a time (each row carries its whole added/removed/changed lists, so
+    # only the ones on the path are read).
     at, steps = new, 0
-    while at in by_to and steps < 200:
-        d = by_to[at]
+    while steps < 200:
+        d = session.exec(
+            select(SnapshotDiff)
+            .where(SnapshotDiff.source_id == source, SnapshotDiff.to_version == at)
+            .order_by(col(SnapshotDiff.id).desc())
+            .limit(1)
+        ).first()
+        if d is None:
+            break
         for change, entries in (("added", d.added), ("removed", d.removed), ("changed", d.changed)):
             for e in entries:
                 if e.get("entity_id") == entity_id:

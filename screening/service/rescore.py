@@ -10,6 +10,7 @@ workers never alert twice.
 from __future__ import annotations
 
 import io
+import json
 import zlib
 from typing import Any
 
@@ -114,8 +115,6 @@ def rescore_report(session: Session, settings: Settings, report_id: str, key: st
 
 def devices_by_row(body: bytes | None) -> dict[int, dict[str, Any]]:
     """{row: {tier, ...}} of a stored report body (gzip JSON)."""
-    import json
-
     if not body:
         return {}
     report = json.loads(zlib.decompress(body, 31))

@@ -215,14 +215,17 @@ def list_vendors(
     stmt = stmt.order_by(col(VendorRow.name), col(VendorRow.id))
     if reviewed is None and tier is None:
         rows = list(session.exec(stmt.offset(offset).limit(limit)))
-        return [to_model(r, decisions(session, r.id, dict(r.listing_hashes))) for r in rows]
+        found = decisions_of(session, {r.id: dict(r.listing_hashes) for r in rows})
+        return [to_model(r, found[r.id]) for r in rows]
     # "Reviewed" and the tier depend on the reviews in force, so they are filtered here.
     out: list[Vendor] = []
     skipped = 0
     if reviewed is not None or tier not in (None, "none"):
         stmt = stmt.where(VendorRow.hit_count > 0)
-    for r in session.exec(stmt):
-        made = to_model(r, decisions(session, r.id, dict(r.listing_hashes)))
+    candidates = list(session.exec(stmt))
+    found = decisions_of(session, {r.id: dict(r.listing_hashes) for r in candidates})
+    for r in candidates:
+        made = to_model(r, found[r.id])
         listings = [li for h in made.screening.hits for li in h.listings]
         if reviewed is not None and all(li.review != "open" for li in listings) != reviewed:
             continue
@@ -240,13 +243,21 @@ def list_vendors(
 def decisions(session: Session, vendor_id: str, hashes: dict[str, str]) -> dict[str, str]:
     """{entity id: decision} of the reviews still in force (made against the listing as it is
     now), the latest one per listing."""
-    stmt = select(Review).where(Review.vendor_id == vendor_id).order_by(col(Review.id))
-    out: dict[str, str] = {}
+    return decisions_of(session, {vendor_id: hashes})[vendor_id]
+
+
+def decisions_of(session: Session, hashes: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """`decisions` for many vendors ({vendor id: its listing hashes}) in one query."""
+    out: dict[str, dict[str, str]] = {vid: {} for vid in hashes}
+    if not hashes:
+        return out
+    stmt = select(Review).where(col(Review.vendor_id).in_(list(hashes))).order_by(col(Review.id))
     for r in session.exec(stmt):
-        if hashes.get(r.entity_id) == r.record_hash:
-            out[r.entity_id] = r.decision
+        mine = out[r.vendor_id]
+        if hashes[r.vendor_id].get(r.entity_id) == r.record_hash:
+            mine[r.entity_id] = r.decision
         else:
-            out.pop(r.entity_id, None)
+            mine.pop(r.entity_id, None)
     return out
 
 
