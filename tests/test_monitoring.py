@@ -222,9 +222,16 @@ def test_private_webhook_targets_are_refused_by_default(loaded: tuple[Database, 
         assert strict.webhooks(A.tenant) == []
 
 
-def test_alert_payload_is_json_serialisable(svc: Screening) -> None:
-    for alert in svc.alerts(A.tenant):
-        json.dumps(alert.model_dump())
+def test_an_alert_round_trips_as_json(svc: Screening) -> None:
+    """The feed's alerts are plain JSON values (webhook bodies are built from them)."""
+    svc.add_vendor(VendorIn(name="Round Trip Optics Ltd"), A.tenant, who=A)
+    svc.add_custom_list("rt", _list("Round Trip Optics Ltd,GB,r"), "t", who=A)
+    svc.rescreen()
+    alerts = svc.alerts(A.tenant)
+    assert len(alerts) == 1
+    dumped = alerts[0].model_dump(mode="json")
+    assert json.loads(json.dumps(dumped)) == dumped
+    assert dumped["data"]["vendor"]["name"] == "Round Trip Optics Ltd"
 
 
 def test_a_stored_inventory_is_scored_again_and_tier_changes_alert(
