@@ -42,6 +42,9 @@ from rapidfuzz import fuzz
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+# The treatments both scripts share are written once, in the evaluation's pair builder.
+from eval_pairs import _longest, reorder, transposition  # noqa: E402
+
 from screening.matching import Index, IndexEntry, Matcher, default_threshold  # noqa: E402
 from screening.matching.index import entries_from_record  # noqa: E402
 from screening.matching.normalize import normalize_name  # noqa: E402
@@ -70,10 +73,6 @@ _LEGAL = re.compile(
 )
 
 
-def _longest(words: list[str]) -> int:
-    return max(range(len(words)), key=lambda i: len(words[i]))
-
-
 def typo(text: str, rng: random.Random) -> str | None:
     words = text.split()
     i = _longest(words)
@@ -84,26 +83,6 @@ def typo(text: str, rng: random.Random) -> str | None:
     letter = rng.choice([c for c in "aeioustrnlkmd" if c != w[pos].lower()])
     words[i] = w[:pos] + (letter.upper() if w[pos].isupper() else letter) + w[pos + 1 :]
     return " ".join(words)
-
-
-def transposition(text: str, rng: random.Random) -> str | None:
-    words = text.split()
-    i = _longest(words)
-    w = words[i]
-    spots = [p for p in range(1, len(w) - 2) if w[p] != w[p + 1] and w[p : p + 2].isalpha()]
-    if len(w) < 5 or not spots:
-        return None
-    p = rng.choice(spots)
-    words[i] = w[:p] + w[p + 1] + w[p] + w[p + 2 :]
-    return " ".join(words)
-
-
-def reorder(text: str, rng: random.Random) -> str | None:
-    if "," in text:
-        head, _, tail = text.partition(",")
-        return f"{tail.strip()} {head.strip()}" if tail.strip() else None
-    words = text.split()
-    return " ".join([*words[1:], words[0]]) if len(words) > 1 else None
 
 
 def drop_legal(text: str, rng: random.Random) -> str | None:
