@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi_offline import FastAPIOffline
 from starlette.routing import Match
 
@@ -31,6 +32,8 @@ from ..service import Settings, get_settings
 from .deps import ScreeningDep
 from .guard import Guard
 from .routes import devices, keys, monitoring, page, screen, sources, vendors
+from .web import mount as mount_web
+from .web.session import SignInRequired
 
 _STATUS: list[tuple[type[ScreeningError], int]] = [
     (AuthError, 401),
@@ -80,6 +83,12 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
         f"{_where(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in exc.errors()
     ]
     return JSONResponse(status_code=422, content={"detail": "; ".join(problems[:20])})
+
+
+async def _sign_in(request: Request, exc: Exception) -> RedirectResponse:
+    """A page asked for by someone not signed in: to the sign-in form, then back."""
+    assert isinstance(exc, SignInRequired)
+    return RedirectResponse(f"/login?next={quote(exc.next_path)}", status_code=303)
 
 
 async def _method_not_allowed(request: Request, _: Exception) -> JSONResponse:
@@ -149,6 +158,7 @@ def create_app(settings: Settings | None = None, *, background: bool = False) ->
     app.add_exception_handler(ScreeningError, _screening_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(405, _method_not_allowed)
+    app.add_exception_handler(SignInRequired, _sign_in)
 
     @app.get("/health", tags=["service"], response_model=Health)
     async def health() -> Health:
@@ -179,4 +189,5 @@ def create_app(settings: Settings | None = None, *, background: bool = False) ->
     app.include_router(monitoring.router)
     app.include_router(keys.router)
     app.include_router(page.router)
+    mount_web(app)
     return app

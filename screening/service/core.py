@@ -32,7 +32,9 @@ from ..store import Progress
 from . import catalog, checks, devices, names, reportstore, screenfile, tenancy
 from .active import ActiveView, active_view
 from .audit import CLI
+from .jobops import JobOps
 from .tenantops import TenantOps
+from .userops import UserOps
 
 
 @dataclass
@@ -43,7 +45,7 @@ class NameTable:
     rows: Iterator[dict[str, str]]
 
 
-class Screening(TenantOps):
+class Screening(TenantOps, UserOps, JobOps):
     """The service for one unit of work (a request or a command): a database session and the
     settings. Cheap to create; the expensive derived state (name index, list memberships) lives
     in the process-wide cache keyed by the active snapshot versions (`active.CACHE`)."""

@@ -1,0 +1,89 @@
+"""Who is signed in: the session cookie, the CSRF token of every form.
+
+INTERFACE (pages depend on exactly this; the implementation behind it may change):
+- `WebUser(principal, email, csrf)`: the signed-in person; `csrf` goes in every form as the
+  hidden field `csrf_token`.
+- `PageUser`: a route parameter type; the signed-in person, or a 303 redirect to
+  `/login?next=<path>` (raised as `SignInRequired`, mapped by `mount`).
+- `FormUser`: the same, for a route that changes state: also checks the form's `csrf_token`
+  field (or the `X-CSRF-Token` header) against the session and answers 403 when it differs.
+- `PageWriter`, `PageAdmin`: `FormUser` whose role may write / administer (403 otherwise).
+
+With `SCREENING_AUTH=off` (loopback only) the visitor is the local administrator of `default`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from ...errors import ForbiddenError
+from ...schemas.accounts import Principal
+from ...service.accounts import can
+from ..deps import ScreeningDep, SettingsDep
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+@dataclass(frozen=True)
+class WebUser:
+    principal: Principal
+    email: str
+    csrf: str
+
+
+class SignInRequired(Exception):
+    """No valid session: the page answers a redirect to the sign-in form."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+_LOCAL = WebUser(
+    principal=Principal(tenant="default", role="admin", key_name="local (authentication off)"),
+    email="local",
+    csrf="local",
+)
+
+
+def current_user(request: Request, settings: SettingsDep, svc: ScreeningDep) -> WebUser:
+    """The signed-in person (placeholder until sessions land: only `auth=off` signs in)."""
+    del svc
+    if settings.auth == "off":
+        return _LOCAL
+    raise SignInRequired(request.url.path)
+
+
+PageUser = Annotated[WebUser, Depends(current_user)]
+
+
+async def form_user(request: Request, user: PageUser) -> WebUser:
+    """The signed-in person, once the request's CSRF token matches the session's."""
+    token = request.headers.get(CSRF_HEADER)
+    if token is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        token = value if isinstance(value, str) else None
+    if not token or token != user.csrf:
+        raise ForbiddenError("the form is out of date or was not sent by this site: reload it")
+    return user
+
+
+FormUser = Annotated[WebUser, Depends(form_user)]
+
+
+def _role(action: str):  # type: ignore[no-untyped-def]
+    def check(user: FormUser) -> WebUser:
+        if not can(user.principal.role, action):
+            raise ForbiddenError(f"a {user.principal.role} may not do this")
+        return user
+
+    return check
+
+
+PageWriter = Annotated[WebUser, Depends(_role("write"))]
+PageAdmin = Annotated[WebUser, Depends(_role("admin"))]
