@@ -304,3 +304,6 @@ class Job(SQLModel, table=True):
     done: int = 0
     alerts: int = 0
     error: str | None = None
+
+
+from .models_jobs import ScreenJob, ScreenJobPart  # noqa: E402, F401  (issue 18)

@@ -74,6 +74,15 @@ class Settings(BaseSettings):
     max_reports_total_bytes: int = 2 * 1024 * 1024 * 1024
     max_tenant_reports_bytes: int = 512 * 1024 * 1024  # per tenant (issue 15)
     report_retention_days: int = 90
+    # Asynchronous screening jobs (`POST /v1/jobs/screen`, issue 18): the engine the job worker
+    # screens with (local: this machine's cores; dask: the cluster at job_dask_scheduler, a
+    # local cluster when empty), the largest upload, what one tenant's stored uploads and
+    # results may take together (compressed), and how long finished jobs are kept.
+    job_engine: Literal["local", "dask"] = "local"
+    job_dask_scheduler: str = ""
+    max_job_upload_bytes: int = 1024 * 1024 * 1024
+    max_tenant_jobs_bytes: int = 2 * 1024 * 1024 * 1024
+    job_retention_days: int = 7
 
     def resolved_database_url(self) -> str:
         if self.database_url:
