@@ -307,3 +307,4 @@ class Job(SQLModel, table=True):
 
 
 from .models_jobs import ScreenJob, ScreenJobPart  # noqa: E402, F401  (issue 18)
+from .models_web import SignInFailure, User, WebSession  # noqa: E402, F401  (issue 16)

@@ -10,10 +10,15 @@ INTERFACE (pages depend on exactly this; the implementation behind it may change
 - `PageWriter`, `PageAdmin`: `FormUser` whose role may write / administer (403 otherwise).
 
 With `SCREENING_AUTH=off` (loopback only) the visitor is the local administrator of `default`.
+
+The session cookie (`SESSION_COOKIE`, set by `signin.py`) holds 256 random bits; the database
+keeps their SHA-256 (`service/users.py`). It is HttpOnly, SameSite=Lax, Path=/, and Secure when
+the page was served over https. The JSON API never reads it (keys only, so it needs no CSRF).
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -22,10 +27,12 @@ from fastapi import Depends, Request
 from ...errors import ForbiddenError
 from ...schemas.accounts import Principal
 from ...service.accounts import can
+from ...service.userops import person
 from ..deps import ScreeningDep, SettingsDep
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+SESSION_COOKIE = "screening_session"
 
 
 @dataclass(frozen=True)
@@ -50,12 +57,24 @@ _LOCAL = WebUser(
 )
 
 
+def _here(request: Request) -> str:
+    """Where to come back to after signing in: this page (with its query, for a GET)."""
+    query = request.url.query
+    return f"{request.url.path}?{query}" if query and request.method == "GET" else request.url.path
+
+
 def current_user(request: Request, settings: SettingsDep, svc: ScreeningDep) -> WebUser:
-    """The signed-in person (placeholder until sessions land: only `auth=off` signs in)."""
-    del svc
+    """The signed-in person: the session the cookie names, if it is still valid (not expired,
+    not idle too long, its user not disabled); otherwise `SignInRequired`."""
     if settings.auth == "off":
         return _LOCAL
-    raise SignInRequired(request.url.path)
+    token = request.cookies.get(SESSION_COOKIE)
+    found = svc.web_session(token) if token else None
+    if found is None:
+        raise SignInRequired(_here(request))
+    return WebUser(
+        principal=person(found.tenant, found.role, found.email), email=found.email, csrf=found.csrf
+    )
 
 
 PageUser = Annotated[WebUser, Depends(current_user)]
@@ -68,7 +87,7 @@ async def form_user(request: Request, user: PageUser) -> WebUser:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         token = value if isinstance(value, str) else None
-    if not token or token != user.csrf:
+    if not token or not hmac.compare_digest(token.encode(), user.csrf.encode()):
         raise ForbiddenError("the form is out of date or was not sent by this site: reload it")
     return user
 
