@@ -1,7 +1,425 @@
-"""Web pages (issue 16): see the package docstring."""
+"""The pages people use most (issue 16): the overview, screening a name, the vendors and one
+vendor (reviews, history), and the alerts feed. Server-rendered; every form that changes state
+posts the session's CSRF token (`FormUser`/`PageWriter`); input the service refuses
+(`InputError`) re-renders the form with the message, never a JSON body."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from ...errors import InputError, NotFoundError
+from ...schemas.monitoring import ALERT_TYPES, ReviewIn
+from ...schemas.reports import InventoryReport
+from ...schemas.vendors import VendorIn
+from ...service import alertreads
+from ..deps import ScreeningDep
+from . import main_views
+from .render import render
+from .session import FormUser, PageUser, PageWriter, WebUser
 
 router = APIRouter(include_in_schema=False)
+
+Flag = Literal["", "yes", "no"]
+SAVED = {  # what a redirect after a change says it did (a code, never user text)
+    "added": "Vendor added and screened.",
+    "review": "Decision recorded.",
+    "read": "Marked as read.",
+}
+
+
+def _flag(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def _redirect(path: str, **query: str) -> RedirectResponse:
+    return RedirectResponse(path + ("?" + urlencode(query) if query else ""), status_code=303)
+
+
+# -- overview -----------------------------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, user: PageUser, svc: ScreeningDep) -> HTMLResponse:
+    """The overview: vendors with open hits, devices of the latest inventory by tier and by
+    site, unread alerts and the freshness of every list."""
+    tenant = user.principal.tenant
+    open_vendors = svc.vendors(tenant, reviewed=False, limit=20)
+    chart = None
+    latest = svc.reports(tenant, kind="inventory", limit=1)
+    if latest:
+        report = svc.report(latest[0].id, tenant)
+        if isinstance(report, InventoryReport):
+            chart = main_views.inventory_chart(report)
+    reader = user.email
+    unread = alertreads.unread_count(svc.session, tenant, reader)
+    recent = alertreads.feed(svc.session, tenant, reader, unread_only=True, limit=5)
+    lists = main_views.freshness(svc.sources(tenant))
+    return render(
+        request,
+        "overview.html",
+        user,
+        open_vendors=open_vendors,
+        chart=chart,
+        unread=unread,
+        recent=recent,
+        lists=lists,
+        stale=sum(1 for f in lists if f.stale),
+        warn_days=main_views.WARN_AGE.days,
+        tiers=main_views.TIER_WORDS,
+    )
+
+
+# -- screen a name ------------------------------------------------------------------------------
+KINDS = ("organization", "person", "vessel", "aircraft")
+
+
+@router.get("/screen", response_class=HTMLResponse)
+def screen_page(
+    request: Request,
+    user: PageUser,
+    svc: ScreeningDep,
+    name: Annotated[str, Query(max_length=1000)] = "",
+    kind: Annotated[str, Query(max_length=32)] = "",
+    country: Annotated[str, Query(max_length=64)] = "",
+) -> HTMLResponse:
+    """Screen one name (a GET: nothing is stored) and show each party with its listings."""
+    result, error = None, None
+    name = name.strip()
+    if name:
+        try:
+            result = svc.screen_name(
+                name,
+                kind=kind or None,
+                country=country.strip() or None,
+                tenant=user.principal.tenant,
+            )
+        except InputError as exc:
+            error = exc.detail
+    return render(
+        request,
+        "screen.html",
+        user,
+        status=400 if error else 200,
+        name=name,
+        kind=kind,
+        country=country,
+        kinds=KINDS,
+        result=result,
+        error=error,
+        relation_words=main_views.relation_words,
+    )
+
+
+# -- vendors -----------------------------------------------------------------------------------
+def _vendors_page(
+    request: Request,
+    user: WebUser,
+    svc: Any,
+    *,
+    q: str = "",
+    hits: str = "",
+    tier: str = "",
+    reviewed: str = "",
+    status: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
+    tenant = user.principal.tenant
+    shown = svc.vendors(
+        tenant,
+        name=q.strip() or None,
+        has_hits=_flag(hits),
+        tier=tier or None,
+        reviewed=_flag(reviewed),
+        limit=500,
+    )
+    filtered = bool(q.strip() or hits or tier or reviewed)
+    return render(
+        request,
+        "vendors.html",
+        user,
+        status=status,
+        vendors=shown,
+        q=q,
+        hits=hits,
+        tier=tier,
+        reviewed=reviewed,
+        filtered=filtered,
+        tiers=("high", "medium", "low", "none"),
+        saved=SAVED.get(request.query_params.get("saved", "")),
+        **extra,
+    )
+
+
+@router.get("/vendors", response_class=HTMLResponse)
+def vendors_page(
+    request: Request,
+    user: PageUser,
+    svc: ScreeningDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    hits: Flag = "",
+    tier: Literal["", "high", "medium", "low", "none"] = "",
+    reviewed: Flag = "",
+) -> HTMLResponse:
+    """The tenant's vendors, searchable and filtered, with forms to add one or import a CSV."""
+    return _vendors_page(request, user, svc, q=q, hits=hits, tier=tier, reviewed=reviewed)
+
+
+def _identifiers(text: str) -> list[str]:
+    return [i.strip() for i in re.split(r"[;\n]", text) if i.strip()]
+
+
+@router.post("/vendors", response_class=HTMLResponse, response_model=None)
+def add_vendor(
+    request: Request,
+    user: PageWriter,
+    svc: ScreeningDep,
+    name: Annotated[str, Form()] = "",
+    country: Annotated[str, Form()] = "",
+    identifiers: Annotated[str, Form()] = "",
+    external_id: Annotated[str, Form()] = "",
+) -> HTMLResponse | RedirectResponse:
+    """Add one vendor (screened at once), then show its page."""
+    form = {
+        "name": name,
+        "country": country,
+        "identifiers": identifiers,
+        "external_id": external_id,
+    }
+    problems: dict[str, str] = {}
+    if not name.strip():
+        problems["name"] = "Give the vendor's name."
+    elif len(name) > 1000:
+        problems["name"] = "At most 1,000 characters."
+    if len(country) > 64:
+        problems["country"] = "At most 64 characters."
+    if len(external_id) > 200:
+        problems["external_id"] = "At most 200 characters."
+    ids = _identifiers(identifiers)
+    if len(ids) > 50:
+        problems["identifiers"] = "At most 50 identifiers."
+    if not problems:
+        item = VendorIn(
+            name=name.strip(),
+            country=country.strip() or None,
+            identifiers=ids,
+            external_id=external_id.strip() or None,
+        )
+        try:
+            made = svc.add_vendor(item, tenant=user.principal.tenant, who=user.principal)
+        except InputError as exc:
+            problems["form"] = exc.detail
+        else:
+            return _redirect(f"/vendors/{made.id}", saved="added")
+    return _vendors_page(request, user, svc, status=400, add_form=form, add_errors=problems)
+
+
+_ROW_PROBLEM = re.compile(r"row (\d+): (.+?)(?=; row \d+: |; …$|$)")
+
+
+def _import_rows(data: bytes, limit: int = 200) -> tuple[list[str], list[list[str]]]:
+    """The uploaded file's header and first rows, to show the errors against them (only for
+    display: the service is what reads and refuses the file)."""
+    import csv
+    import io
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], []
+    # Numbered as the service numbers them: csv.DictReader skips empty lines.
+    rows = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    if not rows:
+        return [], []
+    body = rows[1 : limit + 1]
+    return rows[0][:20], [r[:20] for r in body]
+
+
+@router.post("/vendors/import", response_class=HTMLResponse, response_model=None)
+async def import_vendors(
+    request: Request,
+    user: PageWriter,
+    svc: ScreeningDep,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> HTMLResponse | RedirectResponse:
+    """Import a vendor CSV: every row stored and screened, or none, with each bad row named."""
+    filename = (file.filename if file else "") or "upload.csv"
+    data = await file.read() if file else b""
+    if not data:
+        return _vendors_page(
+            request, user, svc, status=400, import_error="Choose a CSV file to import."
+        )
+    try:
+        done = svc.import_vendors(data, filename, tenant=user.principal.tenant, who=user.principal)
+    except InputError as exc:
+        found = {int(n): msg for n, msg in _ROW_PROBLEM.findall(exc.detail)}
+        header, rows = _import_rows(data) if found else ([], [])
+        return _vendors_page(
+            request,
+            user,
+            svc,
+            status=413 if exc.__class__.__name__ == "TooLargeError" else 400,
+            import_error=exc.detail,
+            import_file=filename,
+            import_header=header,
+            import_rows=rows,
+            import_problems=found,
+        )
+    return _vendors_page(request, user, svc, imported=done)
+
+
+# -- one vendor ----------------------------------------------------------------------------------
+def _vendor_page(
+    request: Request, user: WebUser, svc: Any, vendor_id: str, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    tenant = user.principal.tenant
+    try:
+        vendor = svc.vendor(vendor_id, tenant)
+    except NotFoundError:
+        return render(
+            request,
+            "_message.html",
+            user,
+            status=404,
+            heading="No such vendor",
+            message="This vendor does not exist, or belongs to another organisation.",
+            back=("/vendors", "Back to the vendors"),
+        )
+    return render(
+        request,
+        "vendor.html",
+        user,
+        status=status,
+        vendor=vendor,
+        reviews=svc.reviews(vendor_id, tenant),
+        alerts=alertreads.vendor_alerts(svc.session, tenant, vendor_id),
+        history=alertreads.vendor_audit(svc.session, tenant, vendor_id),
+        saved=SAVED.get(request.query_params.get("saved", "")),
+        can_write=user.principal.role in ("admin", "analyst"),
+        **extra,
+    )
+
+
+@router.get("/vendors/{vendor_id}", response_class=HTMLResponse)
+def vendor_page(
+    request: Request, vendor_id: str, user: PageUser, svc: ScreeningDep
+) -> HTMLResponse:
+    """One vendor: its parties and listings, the decisions on them and its history."""
+    return _vendor_page(request, user, svc, vendor_id)
+
+
+@router.post("/vendors/{vendor_id}/reviews", response_class=HTMLResponse, response_model=None)
+def review_hit(
+    request: Request,
+    vendor_id: str,
+    user: PageWriter,
+    svc: ScreeningDep,
+    entity_id: Annotated[str, Form()] = "",
+    decision: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> HTMLResponse | RedirectResponse:
+    """Confirm or dismiss one hit of the vendor, with a reason."""
+    error = None
+    if decision not in ("confirmed", "dismissed"):
+        error = "Choose confirm or dismiss."
+    elif not reason.strip():
+        error = "Give a reason for the decision."
+    elif len(reason) > 2000:
+        error = "The reason is at most 2,000 characters."
+    elif not entity_id or len(entity_id) > 300:
+        error = "The form does not name a listing: reload the page."
+    if error is None:
+        item = ReviewIn(entity_id=entity_id, decision=decision, reason=reason.strip())
+        try:
+            svc.vendor(vendor_id, user.principal.tenant)  # another tenant's: the 404 page
+            svc.review(vendor_id, item, who=user.principal)
+        except NotFoundError:
+            return _vendor_page(request, user, svc, vendor_id)
+        except InputError as exc:
+            error = exc.detail
+        else:
+            return _redirect(f"/vendors/{vendor_id}", saved="review")
+    return _vendor_page(
+        request,
+        user,
+        svc,
+        vendor_id,
+        status=400,
+        review_error=error,
+        review_form={"entity_id": entity_id, "decision": decision, "reason": reason},
+    )
+
+
+# -- alerts ------------------------------------------------------------------------------------
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts_page(
+    request: Request,
+    user: PageUser,
+    svc: ScreeningDep,
+    unread: Flag = "",
+    type: Annotated[str, Query(max_length=40)] = "",
+    before: Annotated[int | None, Query(ge=1)] = None,
+) -> HTMLResponse:
+    """The tenant's alerts, newest first, with what each is about and a link to it."""
+    tenant, reader = user.principal.tenant, user.email
+    kind = type if type in ALERT_TYPES else ""
+    page_size = 50
+    items = alertreads.feed(
+        svc.session,
+        tenant,
+        reader,
+        unread_only=unread == "yes",
+        kind=kind or None,
+        before_id=before,
+        limit=page_size + 1,
+    )
+    more = len(items) > page_size
+    items = items[:page_size]
+    older = None
+    if more:
+        older = "/alerts?" + urlencode(
+            {
+                k: v
+                for k, v in {"unread": unread, "type": kind, "before": items[-1].alert.id}.items()
+                if v
+            }
+        )
+    return render(
+        request,
+        "alerts.html",
+        user,
+        items=items,
+        unread=unread,
+        kind=kind,
+        kinds=ALERT_TYPES,
+        older=older,
+        unread_total=alertreads.unread_count(svc.session, tenant, reader),
+        saved=SAVED.get(request.query_params.get("saved", "")),
+        here="/alerts" + ("?" + urlencode(kept) if (kept := _kept(request)) else ""),
+    )
+
+
+def _kept(request: Request) -> dict[str, str]:
+    """The feed's filters, to come back to after marking alerts read."""
+    return {k: v for k, v in request.query_params.items() if k in ("unread", "type") and v}
+
+
+@router.post("/alerts/read", response_model=None)
+async def mark_alerts_read(request: Request, user: FormUser, svc: ScreeningDep) -> RedirectResponse:
+    """Mark the chosen alerts (or every alert, `all`) as read for the signed-in person."""
+    form = await request.form()
+    ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdigit()]
+    everything = form.get("all") == "1"
+    alertreads.mark_read(
+        svc.session, user.principal.tenant, user.email, None if everything else ids
+    )
+    back = form.get("next")
+    target = (
+        back
+        if isinstance(back, str) and re.fullmatch(r"/alerts(\?[\w=&%.+-]*)?", back)
+        else "/alerts"
+    )
+    sep = "&" if "?" in target else "?"
+    return RedirectResponse(f"{target}{sep}saved=read", status_code=303)
