@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +14,8 @@ from rich.progress import Progress
 from ..errors import InputError, ScreeningError
 from ..schemas.screening import ScreenResult
 from ..service import Screening
-from ._common import err, fail, output_to, print_json, service, usage
+from ..service.bulk import screen_table, screen_table_to
+from ._common import err, fail, print_json, service, usage
 
 
 def register(app: typer.Typer) -> None:
@@ -39,10 +40,37 @@ def screen(
     ] = None,
     file: Annotated[
         Path | None,
-        typer.Option("--file", help="CSV with a 'name' column (and optional kind, country)."),
+        typer.Option(
+            "--file",
+            help="CSV or Parquet with a 'name' column (and optional kind, country); any size.",
+        ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", help="Where --file results go (CSV); default stdout.")
+        Path | None,
+        typer.Option(
+            "--output",
+            help="Where --file results go: CSV (default stdout), one Parquet file (x.parquet) "
+            "or a folder of Parquet parts (an existing folder, or --format parquet).",
+        ),
+    ] = None,
+    out_format: Annotated[
+        str | None,
+        typer.Option("--format", help="csv or parquet; default from the --output name."),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(help="--file: local (this machine's cores) or dask (a Dask cluster)."),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="--engine dask: the scheduler's address (tcp://HOST:PORT); default a local "
+            "cluster on the loopback interface."
+        ),
+    ] = None,
+    dask_workers: Annotated[
+        int | None,
+        typer.Option(help="--engine dask without --scheduler: worker processes (default cores)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     explain: Annotated[
@@ -55,6 +83,8 @@ def screen(
     source_list = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
     if (name is None) == (file is None):
         usage("give a NAME or --file IN (one of them)")
+    if file is None and (output or out_format or engine != "local" or scheduler or dask_workers):
+        usage("--output, --format, --engine, --scheduler and --dask-workers go with --file")
     with service() as svc:
         try:
             if file is None:
@@ -63,7 +93,8 @@ def screen(
                     name, kind=kind, country=country, sources=source_list, threshold=threshold
                 )
             else:
-                _screen_file(svc, file, output, kind, threshold, source_list)
+                bulk = _Bulk(engine, scheduler, dask_workers, out_format)
+                _screen_file(svc, file, output, kind, threshold, source_list, bulk)
                 return
         except ScreeningError as exc:
             fail(exc)
@@ -73,6 +104,14 @@ def screen(
     _print_parties(result, name or "", explain)
 
 
+@dataclass(frozen=True)
+class _Bulk:
+    engine: str
+    scheduler: str | None
+    workers: int | None
+    format: str | None
+
+
 def _screen_file(
     svc: Screening,
     file: Path,
@@ -80,27 +119,43 @@ def _screen_file(
     kind: str | None,
     threshold: float | None,
     sources: list[str] | None,
+    bulk: _Bulk,
 ) -> None:
-    if not file.is_file():
-        raise InputError(f"{file}: no such file")
-    data = file.read_bytes()
-    table = svc.read_names(data, str(file), as_csv=True)
-    total = max(0, data.count(b"\n") - 1)
-    del data
-    # Large files use every core: the index is shared with forked workers.
-    workers = (os.cpu_count() or 1) if total > 2000 else 1
-    with output_to(output) as stream, Progress(console=err, transient=True) as bar:
-        task = bar.add_task("screening", total=total or None)
-        results = svc.screen_names(
-            table,
+    if output is None and bulk.format not in (None, "csv"):
+        raise InputError("--format parquet needs --output (a .parquet file or a folder)")
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("screening", total=None)
+
+        def advance(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        if output is None:
+            screen_table_to(
+                svc,
+                file,
+                sys.stdout,
+                engine=bulk.engine,
+                scheduler=bulk.scheduler,
+                kind=kind,
+                threshold=threshold,
+                sources=sources,
+                workers=bulk.workers,
+                progress=advance,
+            )
+            return
+        screen_table(
+            svc,
+            file,
+            output,
+            engine=bulk.engine,
+            scheduler=bulk.scheduler,
             kind=kind,
             threshold=threshold,
             sources=sources,
-            workers=workers,
-            progress=lambda n: bar.advance(task, n),
+            output_format=bulk.format,
+            workers=bulk.workers,
+            progress=advance,
         )
-        for text in svc.names_csv(table, results):
-            stream.write(text)
 
 
 def _print_parties(result: ScreenResult, name: str, explain: bool) -> None:

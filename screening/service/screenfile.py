@@ -16,9 +16,11 @@ import gc
 import io
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, partial
+from itertools import islice
+from typing import Any, Protocol
 
 from ..errors import InputError
 from ..matching.algorithm import default_threshold
@@ -43,7 +45,7 @@ Row = dict[str, Any]
 Query = tuple[str, str, str | None, bool]  # normalised name, kind, country, written in ASCII
 _WINDOW = 8000
 _FIRST_WINDOW = 1000  # a short first window: the workers start before 8,000 rows are read
-_MEMO_MAX = 200_000
+_MEMO_MAX = 100_000
 _MIN_PARALLEL = 64  # fewer new queries in a window are screened in this process
 _EMPTY: Row = {
     "match": False,
@@ -64,18 +66,24 @@ def read_name_csv(data: bytes, filename: str) -> tuple[list[str], Iterator[dict[
     text = decode_csv(data, filename)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = list(reader.fieldnames or [])
+    check_header(header, filename)
+    return header, ({k: v or "" for k, v in r.items() if k is not None} for r in reader)
+
+
+def check_header(header: list[str], filename: str, where: str = "line 1") -> None:
+    """A names table needs a `name` column, distinct column names, and none that the result
+    columns would overwrite."""
     if "name" not in header:
         shown = ", ".join(header)[:200] or "none"
-        raise InputError(f"{filename}: line 1: no 'name' column (header: {shown})")
+        raise InputError(f"{filename}: {where}: no 'name' column (header: {shown})")
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        raise InputError(f"{filename}: line 1: duplicate column(s) {', '.join(dupes)[:200]}")
+        raise InputError(f"{filename}: {where}: duplicate column(s) {', '.join(dupes)[:200]}")
     if any(h in OUT_COLUMNS for h in header):
         clash = ", ".join(h for h in header if h in OUT_COLUMNS)
         raise InputError(
-            f"{filename}: line 1: column(s) {clash} would be overwritten by the results"
+            f"{filename}: {where}: column(s) {clash} would be overwritten by the results"
         )
-    return header, ({k: v or "" for k, v in r.items() if k is not None} for r in reader)
 
 
 def _best_listing(p: PartyHit) -> Found:
@@ -165,27 +173,77 @@ def _normalized(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Job:
+class ScreenJob:
+    """One screening's fixed inputs: the loaded context and the options. Picklable, so a Dask
+    cluster can hold one copy per worker (`bulk_dask`)."""
+
     ctx: ScreenContext
     threshold: float | None
     sources: list[str] | None
 
-    def screen(self, items: list[tuple[Query, str]]) -> list[Row]:
+    def screen(self, items: Chunk) -> list[Row]:
         return [
             screen_query(self.ctx, name, q[1], q[2], self.threshold, self.sources)
             for q, name in items
         ]
 
 
+Chunk = list[tuple[Query, str]]  # new queries with the name as first written
+
+
+def screen_chunk(job: ScreenJob, items: Chunk) -> list[Row]:
+    """The result rows of a chunk of queries: what every engine's worker runs."""
+    return job.screen(items)
+
+
+class Pool(Protocol):
+    """Where a window's new queries are screened away from the caller: `submit` sends the
+    chunks and returns the call that waits for their results (in the chunks' order)."""
+
+    workers: int
+
+    def submit(self, chunks: list[Chunk]) -> Callable[[], list[list[Row]]]: ...
+
+
+PoolFactory = Callable[[ScreenJob], AbstractContextManager[Pool]]
+
 # The job a forked worker runs: set just before the fork (under the lock), so each pool's
 # workers keep their own copy whatever another caller sets later.
-_fork_job: _Job | None = None
+_fork_job: ScreenJob | None = None
 _fork_lock = threading.Lock()
 
 
-def _screen_in_worker(items: list[tuple[Query, str]]) -> list[Row]:
+def _screen_in_worker(items: Chunk) -> list[Row]:
     assert _fork_job is not None
     return _fork_job.screen(items)
+
+
+class _ForkPool:
+    def __init__(self, pool: Any, workers: int) -> None:
+        self.pool = pool
+        self.workers = workers
+
+    def submit(self, chunks: list[Chunk]) -> Callable[[], list[list[Row]]]:
+        handle = self.pool.map_async(_screen_in_worker, chunks)
+        return lambda: list(handle.get())
+
+
+@contextmanager
+def fork_pool(job: ScreenJob, workers: int) -> Iterator[Pool]:
+    """Forked workers sharing the loaded index copy-on-write (no rebuild, no reload)."""
+    global _fork_job
+    import multiprocessing
+
+    with _fork_lock:
+        _fork_job = job
+        gc.collect()
+        gc.freeze()  # the loaded index stays shared with the workers, not copied by the GC
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        yield _ForkPool(pool, workers)
+    finally:
+        pool.terminate()
+        gc.unfreeze()
 
 
 def screen_rows(
@@ -197,39 +255,32 @@ def screen_rows(
     sources: list[str] | None = None,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    pool: PoolFactory | None = None,
+    ahead: int = 1,
 ) -> Iterator[Row]:
     """Each input row (in order) with the result columns appended (typed values). A row that
     cannot be screened says why in `error`. With `workers` > 1 the work is shared between
-    forked processes, one window ahead of the rows being written; the rows are the same
-    either way."""
-    global _fork_job
+    forked processes (or, with `pool`, wherever it sends it), `ahead` windows ahead of the
+    rows being written; the rows are the same either way."""
     default_kind = check_kind(kind, "--kind") or "organization"
-    job = _Job(ctx, threshold, sources)
+    job = ScreenJob(ctx, threshold, sources)
     memo: dict[Query, Row] = {}
     inflight: set[Query] = set()
-    pool = None
-    if workers > 1:
-        import multiprocessing
-
-        with _fork_lock:
-            _fork_job = job
-            gc.collect()
-            gc.freeze()  # the loaded index stays shared with the workers, not copied by the GC
-            pool = multiprocessing.get_context("fork").Pool(workers)
-    pending: list[_Window] = []
-    try:
+    if pool is None and workers > 1:
+        pool = partial(fork_pool, workers=workers)
+    with pool(job) if pool is not None else nullcontext(None) as remote:
+        pending: list[_Window] = []
         for window in _chunks(rows, _WINDOW, min(_FIRST_WINDOW, _WINDOW)):
             if len(memo) > _MEMO_MAX:
-                memo.clear()  # bounded memory on huge files; a window keeps what it needs
-            pending.append(_Window(job, window, default_kind, memo, inflight, pool, workers))
-            if len(pending) > 1:  # the next window is being screened while this one is written
+                # Bounded memory on huge files: the oldest half goes (a window keeps what it
+                # needs; later windows waiting on a query get it handed over).
+                for q in list(islice(memo, len(memo) // 2)):
+                    del memo[q]
+            pending.append(_Window(job, window, default_kind, memo, inflight, remote))
+            if len(pending) > ahead:  # later windows are screened while this one is written
                 yield from pending.pop(0).finish(memo, inflight, pending, progress)
         while pending:
             yield from pending.pop(0).finish(memo, inflight, pending, progress)
-    finally:
-        if pool is not None:
-            pool.terminate()
-            gc.unfreeze()
 
 
 def _chunks(
@@ -252,13 +303,12 @@ class _Window:
 
     def __init__(
         self,
-        job: _Job,
+        job: ScreenJob,
         rows: list[dict[str, str]],
         default_kind: str,
         memo: dict[Query, Row],
         inflight: set[Query],
-        pool: Any,
-        workers: int,
+        pool: Pool | None,
     ) -> None:
         self.rows = rows
         self.queries = [_query(r, default_kind) for r in rows]
@@ -283,12 +333,12 @@ class _Window:
         if pool is not None:
             items.sort(key=lambda item: item[0][0])
         self.todo = [q for q, _ in items]
-        self.handle: Any = None
+        self.handle: Callable[[], list[list[Row]]] | None = None
         self.results: list[Row] = []
         if pool is not None and len(items) > _MIN_PARALLEL:
-            size = -(-len(items) // (workers * 4))
+            size = -(-len(items) // (pool.workers * 4))
             chunks = [items[i : i + size] for i in range(0, len(items), size)]
-            self.handle = pool.map_async(_screen_in_worker, chunks)
+            self.handle = pool.submit(chunks)
         else:
             self.results = job.screen(items)
 
@@ -300,7 +350,7 @@ class _Window:
         progress: Callable[[int], None] | None,
     ) -> Iterator[Row]:
         if self.handle is not None:
-            self.results = [r for done in self.handle.get() for r in done]
+            self.results = [r for done in self.handle() for r in done]
         own = dict(zip(self.todo, self.results, strict=True))
         memo.update(own)
         inflight.difference_update(own)
