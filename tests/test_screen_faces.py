@@ -178,7 +178,8 @@ def test_api_batch_json_is_typed_and_csv_neutralised(api: TestClient) -> None:
 
 
 def test_page_renders_parties(api: TestClient) -> None:
-    page = api.get("/").text
+    # The key-based page moved to /screen/key when `/` became the web application's overview.
+    page = api.get("/screen/key").text
     assert "body.parties" in page and "listings" in page
 
 

@@ -71,7 +71,7 @@ def test_serve_loads_bundled_data_and_answers(tmp_path: Path) -> None:
         for spec in FIXED_SOURCES:
             loaded = sources[spec.id]["entity_count"] > 0
             assert loaded == (spec.parse is not None and has_bundle(DATA, spec.id)), spec.id
-        page = httpx.get(f"http://127.0.0.1:{port}/").text
+        page = httpx.get(f"http://127.0.0.1:{port}/screen/key").text
         assert '<form id="f">' in page and "/v1/screen" in page
         browser = shutil.which("chromium")
         if browser:  # the page itself, run by a real browser against the live API
@@ -89,7 +89,7 @@ def test_serve_loads_bundled_data_and_answers(tmp_path: Path) -> None:
                     "--virtual-time-budget=15000",
                     "--dump-dom",
                     # The key handed over in the fragment, as the start-up line prints it.
-                    f"http://127.0.0.1:{port}/?name=Hikivision#key={keys[0]}",
+                    f"http://127.0.0.1:{port}/screen/key?name=Hikivision#key={keys[0]}",
                 ],
                 capture_output=True,
                 text=True,
