@@ -31,7 +31,7 @@ from ..schemas.health import Health, Ready
 from ..service import Settings, get_settings
 from .deps import ScreeningDep
 from .guard import Guard
-from .routes import devices, keys, monitoring, page, reconcile, screen, sources, vendors
+from .routes import devices, jobs, keys, monitoring, page, reconcile, screen, sources, vendors
 from .web import mount as mount_web
 from .web.session import SignInRequired
 
@@ -187,6 +187,7 @@ def create_app(settings: Settings | None = None, *, background: bool = False) ->
     app.include_router(devices.router)
     app.include_router(vendors.router)
     app.include_router(monitoring.router)
+    app.include_router(jobs.router)
     app.include_router(keys.router)
     app.include_router(reconcile.router)
     app.include_router(page.router)
