@@ -75,7 +75,7 @@ class Bar:
     segments: list[tuple[str, int, float]] = field(default_factory=list)
 
 
-def tier_bars(by_label: dict[str, dict[str, int]], limit: int = 30) -> list[Bar]:
+def tier_bars(by_label: dict[str, dict[str, int]], limit: int | None = None) -> list[Bar]:
     """Bars for a `label -> tier -> count` table, the largest first; widths relative to the
     largest bar so the biggest fills the track."""
     rows = sorted(by_label.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:limit]
