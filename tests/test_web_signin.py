@@ -114,7 +114,7 @@ def cookie_header(response: httpx.Response, name: str) -> str:
 
 
 def error_of(page: httpx.Response) -> str:
-    found = re.search(r'<p class="error" role="alert" id="signin-error">(.*?)</p>', page.text)
+    found = re.search(r'<p class="msg error" role="alert" id="signin-error">(.*?)</p>', page.text)
     assert found, page.text[:800]
     return found.group(1)
 

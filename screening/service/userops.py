@@ -64,10 +64,10 @@ class UserOps:
         except users.SignInRefused as exc:
             self.session.rollback()
             if exc.account is not None:
-                tenant, address = exc.account
+                tenant, address, role = exc.account
                 locked = isinstance(exc, users.SignInLocked)
                 self.audit(
-                    person(tenant, "ci", address),
+                    person(tenant, role, address),
                     "user.sign_in.locked" if locked else "user.sign_in.failed",
                     address,
                     snapshots={},

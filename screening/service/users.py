@@ -48,10 +48,10 @@ WRONG = "the email or the password is not right"
 
 
 class SignInRefused(AuthError):
-    """Wrong password or unknown email (one message for both). `account` is (tenant, email)
-    when the email has an account, for that tenant's audit trail."""
+    """Wrong password or unknown email (one message for both). `account` is (tenant, email,
+    role) when the email has an account, for that tenant's audit trail."""
 
-    def __init__(self, detail: str, account: tuple[str, str] | None = None) -> None:
+    def __init__(self, detail: str, account: tuple[str, str, str] | None = None) -> None:
         super().__init__(detail)
         self.account = account
 
@@ -59,7 +59,9 @@ class SignInRefused(AuthError):
 class SignInLocked(SignInRefused):
     """Too many failures lately: no password is even checked until `retry_at`."""
 
-    def __init__(self, detail: str, retry_at: datetime, account: tuple[str, str] | None) -> None:
+    def __init__(
+        self, detail: str, retry_at: datetime, account: tuple[str, str, str] | None
+    ) -> None:
         super().__init__(detail, account)
         self.retry_at = retry_at
 
@@ -156,7 +158,7 @@ def _lock(session: Session, address: str, client: str, now: datetime) -> tuple[d
     return now, ""
 
 
-def _locked_error(until: datetime, why: str, account: tuple[str, str] | None) -> SignInLocked:
+def _locked_error(until: datetime, why: str, account: tuple[str, str, str] | None) -> SignInLocked:
     return SignInLocked(
         f"too many failed sign-ins {why}: try again after {until:%H:%M} UTC",
         until,
@@ -173,7 +175,7 @@ def sign_in(
     address = email.strip().lower()[:254]
     client = (client or "unknown")[:64]
     row = _find(session, address)
-    account = (row.tenant_id, row.email) if row is not None else None
+    account = (row.tenant_id, row.email, row.role) if row is not None else None
     until, why = _lock(session, address, client, now)
     if why:
         raise _locked_error(until, why, account)
