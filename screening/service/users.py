@@ -195,11 +195,8 @@ def sign_in(
         row.password_hash = hash_password(password)
         session.add(row)
     session.execute(delete(SignInFailure).where(col(SignInFailure.email) == address))
-    session.execute(
-        delete(WebSession).where(
-            col(WebSession.user_id) == row.id, col(WebSession.expires_at) < now
-        )
-    )
+    # Sessions that ran out and were never looked at again are cleared here, anyone's.
+    session.execute(delete(WebSession).where(col(WebSession.expires_at) < now))
     token = secrets.token_urlsafe(32)
     opened = WebSession(
         token_hash=hash_token(token),

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ...service import Settings
 from ...service.users import SignInLocked, SignInRefused
 from ..deps import ScreeningDep, SettingsDep
 from .render import render
@@ -44,8 +45,11 @@ def safe_next(value: str | None) -> str:
     return value[:_FIELD_LIMIT]
 
 
-def _https(request: Request) -> bool:
-    return request.url.scheme == "https"
+def _https(request: Request, settings: Settings) -> bool:
+    """Whether the cookies must be Secure: the page came over https, or the setting
+    `secure_cookies` says the site is https although this hop is not (a proxy that ends TLS
+    without forwarding the scheme). Read with getattr: the setting is optional."""
+    return bool(getattr(settings, "secure_cookies", False)) or request.url.scheme == "https"
 
 
 def _client(request: Request) -> str:
@@ -54,6 +58,7 @@ def _client(request: Request) -> str:
 
 def _form_page(
     request: Request,
+    settings: Settings,
     *,
     next_path: str,
     email: str = "",
@@ -80,7 +85,7 @@ def _form_page(
         token,
         httponly=True,
         samesite="lax",
-        secure=_https(request),
+        secure=_https(request, settings),
         path="/",
     )
     page.headers["Cache-Control"] = "no-store"
@@ -102,7 +107,7 @@ def login_form(
     """The sign-in form (someone already signed in goes straight on to `next`)."""
     if _signed_in(request, settings, svc):
         return RedirectResponse(safe_next(next), status_code=303)
-    return _form_page(request, next_path=safe_next(next))
+    return _form_page(request, settings, next_path=safe_next(next))
 
 
 @router.post("/login", response_model=None)
@@ -121,6 +126,7 @@ async def login(request: Request, settings: SettingsDep, svc: ScreeningDep) -> R
     if not sent or not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
         return _form_page(
             request,
+            settings,
             next_path=next_path,
             email=field("email"),
             error="The form was out of date or not sent from this site: please sign in again.",
@@ -130,11 +136,21 @@ async def login(request: Request, settings: SettingsDep, svc: ScreeningDep) -> R
         opened = svc.sign_in(field("email"), field("password"), _client(request))
     except SignInLocked as exc:
         return _form_page(
-            request, next_path=next_path, email=field("email"), error=exc.detail, status=429
+            request,
+            settings,
+            next_path=next_path,
+            email=field("email"),
+            error=exc.detail,
+            status=429,
         )
     except SignInRefused as exc:
         return _form_page(
-            request, next_path=next_path, email=field("email"), error=exc.detail, status=400
+            request,
+            settings,
+            next_path=next_path,
+            email=field("email"),
+            error=exc.detail,
+            status=400,
         )
     previous = request.cookies.get(SESSION_COOKIE)
     if previous:  # a browser signing in again: its old session ends (rotation)
@@ -145,10 +161,10 @@ async def login(request: Request, settings: SettingsDep, svc: ScreeningDep) -> R
         opened.token,
         httponly=True,
         samesite="lax",
-        secure=_https(request),
+        secure=_https(request, settings),
         path="/",
     )
-    done.delete_cookie(LOGIN_CSRF_COOKIE, path="/", secure=_https(request), httponly=True)
+    done.delete_cookie(LOGIN_CSRF_COOKIE, path="/", secure=_https(request, settings), httponly=True)
     return done
 
 
@@ -176,6 +192,6 @@ def logout(request: Request, user: FormUser, settings: SettingsDep, svc: Screeni
         svc.sign_out(token)
     done = RedirectResponse("/login", status_code=303)
     done.delete_cookie(
-        SESSION_COOKIE, path="/", secure=_https(request), httponly=True, samesite="lax"
+        SESSION_COOKIE, path="/", secure=_https(request, settings), httponly=True, samesite="lax"
     )
     return done
