@@ -26,11 +26,13 @@ CSRF = {"csrf_token": "local"}  # the local administrator's token (session.py, a
 
 
 @pytest.fixture(scope="module")
-def env(
-    module_db: Database, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[TestClient, Screening]]:
-    tmp = tmp_path_factory.mktemp("web")
-    settings: Settings = make_settings(module_db.url, tmp)
+def settings_of(module_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return make_settings(module_db.url, tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture(scope="module")
+def env(module_db: Database, settings_of: Settings) -> Iterator[tuple[TestClient, Screening]]:
+    settings = settings_of
     with module_db.session() as session:
         svc = Screening(session, settings)
         loaded = svc.refresh(["us_ndaa_889", "us_fcc_covered"], offline=True)
@@ -272,3 +274,36 @@ def test_overview_charts_the_latest_inventory_by_tier_and_site(
     # The table alternative carries the same total.
     row = page.split(f'<th scope="row">{site}</th>', 1)[1].split("</tr>", 1)[0]
     assert f'<td class="num">{sum(tiers.values())}</td>' in row
+
+
+def test_signed_in_people_see_their_tenant_only_and_what_their_role_allows(
+    env: tuple[TestClient, Screening], settings_of: Settings
+) -> None:
+    """With sessions (authentication on): a person of another tenant sees none of `default`'s
+    vendors or alerts; a `ci` person sees the pages but no form that changes anything."""
+    from screening.api.web.session import SESSION_COOKIE
+
+    local, svc = env
+    mine = _add(local, "Hikvision Digital Technology")
+    assert svc.alerts()  # `default` has alerts (the test above)
+    theirs = svc.add_vendor(VendorIn(name="Oakhurst Ceramics Ltd"), OTHER.tenant, who=OTHER)
+    svc.create_user(OTHER.tenant, "viewer@other.example", "ci", "a long enough password")
+    opened = svc.sign_in("viewer@other.example", "a long enough password", "test")
+    keyed = settings_of.model_copy(update={"auth": "keys"})
+    with TestClient(make_app(keyed)) as client:
+        r = client.get("/", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
+        client.cookies.set(SESSION_COOKIE, opened.token)
+        for path in ("/", "/vendors", "/alerts"):
+            page = client.get(path).text
+            assert "Hikvision Digital Technology" not in page and "Larkspur" not in page, path
+            assert '<a href="/admin"' not in page and "viewer@other.example" in page
+        assert "Oakhurst Ceramics Ltd" in client.get("/vendors").text
+        assert "No alerts yet" in client.get("/alerts").text
+        assert client.get(f"/vendors/{mine}").status_code == 404
+        page = client.get(f"/vendors/{theirs.id}").text
+        assert "Oakhurst Ceramics Ltd" in page and 'action="/vendors/' not in page
+        assert 'method="post" action="/vendors"' not in client.get("/vendors").text  # ci: no form
+        r = client.post("/vendors", data={"name": "Nope Ltd", "csrf_token": opened.csrf})
+        assert r.status_code == 403
+        assert [v.name for v in svc.vendors(OTHER.tenant, name="Nope")] == []

@@ -17,6 +17,7 @@ from ...schemas.monitoring import ALERT_TYPES, ReviewIn
 from ...schemas.reports import InventoryReport
 from ...schemas.vendors import VendorIn
 from ...service import alertreads
+from ...service.accounts import can
 from ..deps import ScreeningDep
 from . import main_views
 from .render import render
@@ -148,6 +149,7 @@ def _vendors_page(
         reviewed=reviewed,
         filtered=filtered,
         tiers=("high", "medium", "low", "none"),
+        can_write=can(user.principal.role, "write"),
         saved=SAVED.get(request.query_params.get("saved", "")),
         **extra,
     )
@@ -297,7 +299,7 @@ def _vendor_page(
         alerts=alertreads.vendor_alerts(svc.session, tenant, vendor_id),
         history=alertreads.vendor_audit(svc.session, tenant, vendor_id),
         saved=SAVED.get(request.query_params.get("saved", "")),
-        can_write=user.principal.role in ("admin", "analyst"),
+        can_write=can(user.principal.role, "write"),
         **extra,
     )
 
