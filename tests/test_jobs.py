@@ -310,3 +310,18 @@ def test_options_are_kept_and_used(env: Env) -> None:
     text = env.client.get(f"/v1/jobs/{r.json()['id']}/result", headers=env.a).text
     assert text == env.synchronous(data, threshold=0.95, sources=["us_fcc_covered"])
     assert text != env.synchronous(data)  # the options changed the answer
+
+
+def test_the_batch_route_points_past_its_limit_to_the_job_api(env: Env) -> None:
+    from screening.api.deps import settings_dep
+
+    app = make_app(env.settings)  # the middleware lets the body through; the route refuses it
+    small = env.settings.model_copy(update={"max_upload_bytes": 1000})
+    app.dependency_overrides[settings_dep] = lambda: small
+    with TestClient(app) as client:
+        r = client.post(
+            "/v1/screen/batch",
+            content=_csv(_real_names(100)),
+            headers={**env.a, "Content-Type": "text/csv"},
+        )
+    assert r.status_code == 413 and "POST /v1/jobs/screen" in r.json()["detail"]

@@ -6,17 +6,33 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from ...errors import TooLargeError
 from ...schemas.errors import ErrorDetail
 from ...schemas.jobs import JobOptions, ScreenJobOut
 from ..auth import Reader, Writer
-from ..deps import ScreeningDep
+from ..deps import ScreeningDep, SettingsDep
+from ..uploads import read_limited
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 
 JobId = Annotated[str, Path(max_length=60, description="the id `POST /v1/jobs/screen` gave")]
+
+
+async def batch_body(request: Request, settings: SettingsDep) -> bytes:
+    """`POST /v1/screen/batch`'s body under the upload limit; past it, the answer says where a
+    file that large goes."""
+    try:
+        return await read_limited(request, settings.max_upload_bytes)
+    except TooLargeError as exc:
+        raise TooLargeError(
+            f"{exc.detail}; screen a file this large as a job: POST /v1/jobs/screen"
+        ) from None
+
+
+BatchBody = Annotated[bytes, Depends(batch_body)]
 _MEDIA = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
 
 
@@ -80,6 +96,7 @@ def get_job(job_id: JobId, who: Reader, svc: ScreeningDep) -> ScreenJobOut:
 @router.get(
     "/jobs/{job_id}/result",
     response_model=None,
+    response_class=StreamingResponse,  # not JSON: its 200 is documented as CSV or Parquet
     responses={
         200: {
             "description": "The rows in input order with the result columns appended.",
