@@ -128,17 +128,20 @@ def groups(report: Report) -> list[Group]:
 def filter_rows(
     report: Report, *, tier: str = "", site: str = "", family: str = "", text: str = ""
 ) -> list[Row]:
-    """The rows matching every filter given (blank filters match everything); `text` looks in
-    the asset, make, model, site and vendor, ignoring case."""
+    """The rows matching every filter given (blank filters match everything; `-` asks for a
+    blank site or family); `text` looks in the asset, make, model, site and vendor, ignoring
+    case."""
+    want_site = "" if site == "-" else site or None
+    want_family = "" if family == "-" else family or None
     needle = text.strip().casefold()
     rows: list[Row] = []
     for item in items_of(report):
         if tier and item.tier != tier:
             continue
         r = item_row(item)
-        if site and (r.vendor or r.site) != site:
+        if want_site is not None and (r.vendor or r.site) != want_site:
             continue
-        if family and r.family != family:
+        if want_family is not None and r.family != want_family:
             continue
         if needle:
             hay = " ".join((r.asset, r.make, r.model, r.site, r.vendor, r.label)).casefold()
