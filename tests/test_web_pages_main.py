@@ -89,6 +89,8 @@ def test_screen_shows_parties_listings_and_the_family_relation(
     assert r.status_code == 200
     assert HIK in r.text and "subsidiary of" in r.text
     assert "us_ndaa_889" in r.text and "<details>" in r.text and "Why this score" in r.text
+    r = client.get("/screen", params={"name": "Hikvision", "kind": "spaceship"})
+    assert r.status_code == 400 and "Kind: choose one of" in r.text and HIK not in r.text
     none = client.get("/screen", params={"name": "Quiet Meadow Bakery"}).text
     assert "No match" in none and HIK not in none
 
@@ -148,6 +150,8 @@ def test_vendor_filters(env: tuple[TestClient, Screening]) -> None:
     assert "Zhejiang Dahua Technology Co., Ltd." in names(reviewed="no")
     assert "Fenwick Paper Supplies" not in names(reviewed="no")
     assert "No vendor matches these filters." in client.get("/vendors?q=zzzz-none").text
+    # A value the form does not offer is ignored rather than answered with a JSON 422.
+    assert names(tier="bogus", hits="maybe") == names()
 
 
 def test_import_shows_errors_against_the_rows_and_stores_nothing(

@@ -6,10 +6,10 @@ posts the session's CSRF token (`FormUser`/`PageWriter`); input the service refu
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ...errors import InputError, NotFoundError
@@ -25,7 +25,8 @@ from .session import FormUser, PageUser, PageWriter, WebUser
 
 router = APIRouter(include_in_schema=False)
 
-Flag = Literal["", "yes", "no"]
+FLAGS = ("yes", "no")
+VENDOR_TIERS = ("high", "medium", "low", "none")
 SAVED = {  # what a redirect after a change says it did (a code, never user text)
     "added": "Vendor added and screened.",
     "review": "Decision recorded.",
@@ -82,19 +83,23 @@ def screen_page(
     request: Request,
     user: PageUser,
     svc: ScreeningDep,
-    name: Annotated[str, Query(max_length=1000)] = "",
-    kind: Annotated[str, Query(max_length=32)] = "",
-    country: Annotated[str, Query(max_length=64)] = "",
+    name: str = "",
+    kind: str = "",
+    country: str = "",
 ) -> HTMLResponse:
     """Screen one name (a GET: nothing is stored) and show each party with its listings."""
     result, error = None, None
-    name = name.strip()
-    if name:
+    name, country = name.strip(), country.strip()
+    if len(name) > 1000 or len(country) > 64:
+        error = "The name is at most 1,000 characters and the country at most 64."
+    elif kind and kind not in KINDS:
+        error = f"Kind: choose one of {', '.join(KINDS)}."
+    elif name:
         try:
             result = svc.screen_name(
                 name,
                 kind=kind or None,
-                country=country.strip() or None,
+                country=country or None,
                 tenant=user.principal.tenant,
             )
         except InputError as exc:
@@ -104,8 +109,8 @@ def screen_page(
         "screen.html",
         user,
         status=400 if error else 200,
-        name=name,
-        kind=kind,
+        name=name[:1000],
+        kind=kind if kind in KINDS else "",
         country=country,
         kinds=KINDS,
         result=result,
@@ -148,7 +153,7 @@ def _vendors_page(
         tier=tier,
         reviewed=reviewed,
         filtered=filtered,
-        tiers=("high", "medium", "low", "none"),
+        tiers=VENDOR_TIERS,
         can_write=can(user.principal.role, "write"),
         saved=SAVED.get(request.query_params.get("saved", "")),
         **extra,
@@ -160,13 +165,22 @@ def vendors_page(
     request: Request,
     user: PageUser,
     svc: ScreeningDep,
-    q: Annotated[str, Query(max_length=200)] = "",
-    hits: Flag = "",
-    tier: Literal["", "high", "medium", "low", "none"] = "",
-    reviewed: Flag = "",
+    q: str = "",
+    hits: str = "",
+    tier: str = "",
+    reviewed: str = "",
 ) -> HTMLResponse:
-    """The tenant's vendors, searchable and filtered, with forms to add one or import a CSV."""
-    return _vendors_page(request, user, svc, q=q, hits=hits, tier=tier, reviewed=reviewed)
+    """The tenant's vendors, searchable and filtered, with forms to add one or import a CSV.
+    A filter value the form does not offer is ignored (a page, not an API: no 422)."""
+    return _vendors_page(
+        request,
+        user,
+        svc,
+        q=q[:200],
+        hits=hits if hits in FLAGS else "",
+        tier=tier if tier in VENDOR_TIERS else "",
+        reviewed=reviewed if reviewed in FLAGS else "",
+    )
 
 
 def _identifiers(text: str) -> list[str]:
@@ -360,12 +374,14 @@ def alerts_page(
     request: Request,
     user: PageUser,
     svc: ScreeningDep,
-    unread: Flag = "",
-    type: Annotated[str, Query(max_length=40)] = "",
-    before: Annotated[int | None, Query(ge=1)] = None,
+    unread: str = "",
+    type: str = "",
+    before: str = "",
 ) -> HTMLResponse:
     """The tenant's alerts, newest first, with what each is about and a link to it."""
     tenant, reader = user.principal.tenant, user.email
+    unread = unread if unread in FLAGS else ""
+    before_id = int(before) if before.isdigit() and len(before) < 12 else None
     kind = type if type in ALERT_TYPES else ""
     page_size = 50
     items = alertreads.feed(
@@ -374,7 +390,7 @@ def alerts_page(
         reader,
         unread_only=unread == "yes",
         kind=kind or None,
-        before_id=before,
+        before_id=before_id,
         limit=page_size + 1,
     )
     more = len(items) > page_size
