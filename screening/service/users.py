@@ -6,7 +6,8 @@ only its SHA-256, so a copy of the database opens no session. A session ends `SE
 after sign-in, after `IDLE_TIMEOUT` without a request, at sign-out, or when its user is
 disabled. Failed sign-ins are rows in the database (so every worker process counts the same
 ones): `MAX_FAILURES_PER_EMAIL` for one email, or `MAX_FAILURES_PER_CLIENT` from one address,
-within `FAILURE_WINDOW` lock further tries until the oldest of them leaves the window. Unknown
+within `FAILURE_WINDOW` lock further tries until the oldest of them leaves the window (the
+answer to the failure that reaches the limit already says until when). Unknown
 emails are counted and answered exactly like wrong passwords, so the form tells no one which
 emails have accounts.
 """
@@ -185,9 +186,11 @@ def sign_in(
         session.add(SignInFailure(email=address, client=client, at=now))
         session.execute(delete(SignInFailure).where(col(SignInFailure.at) < now - FAILURE_WINDOW))
         session.commit()
+        # The failure that reaches a limit is answered as a failure (its password was checked),
+        # saying that tries now wait; the tries after it get `SignInLocked`.
         until, why = _lock(session, address, client, now)
         if why:
-            raise _locked_error(until, why, account)
+            raise SignInRefused(f"{WRONG}; {_locked_error(until, why, account).detail}", account)
         raise SignInRefused(WRONG, account)
     if row.disabled_at is not None:  # the password was right: saying so reveals nothing new
         raise SignInRefused("this account is disabled: ask an administrator", account)
