@@ -230,6 +230,25 @@ def test_cli_creates_lists_and_disables_accounts(
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     differ = runner.invoke(app, ["users", "create", "--email", "gus@example.org", "--role", "ci"])
     assert differ.exit_code == 2 and "differ" in differ.output
+    with users_cli.session() as s:  # fay is locked out by failures, then gets a new password
+        for _ in range(userstore.MAX_FAILURES_PER_EMAIL + 1):
+            with pytest.raises(userstore.SignInRefused):
+                userstore.sign_in(s, "fay@example.org", "forgotten password", "10.0.0.9")
+    renewed = runner.invoke(
+        app,
+        ["users", "password", "fay@example.org", "--password-stdin"],
+        input="a new long password\n",
+    )
+    assert renewed.exit_code == 0, renewed.output
+    with users_cli.session() as s:
+        assert userstore.sign_in(s, "fay@example.org", "a new long password", "10.0.0.9").token
+        s.commit()
+    assert (
+        runner.invoke(
+            app, ["users", "password", "fay@example.org", "--password-stdin"], input="short\n"
+        ).exit_code
+        == 2
+    )
     gone = runner.invoke(app, ["users", "disable", "FAY@example.org"])
     assert gone.exit_code == 0
     assert runner.invoke(app, ["users", "disable", "nobody@example.org"]).exit_code == 2

@@ -15,7 +15,9 @@ import typer
 
 from ._common import dump, err, print_json, service, usage
 
-users_app = typer.Typer(help="People who sign in to the web pages: create, list, disable.")
+users_app = typer.Typer(
+    help="People who sign in to the web pages: create, list, disable, set a new password."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -77,3 +79,19 @@ def disable(
     with service() as svc:
         done = svc.disable_user(email, tenant)
     err.print(f"disabled {done.email} ({done.tenant}, {done.role})", highlight=False)
+
+
+@users_app.command("password")
+def password(
+    email: Annotated[str, typer.Argument(help="the account's email")],
+    tenant: Annotated[str | None, typer.Option(help="only within this tenant")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input")
+    ] = False,
+) -> None:
+    """Set a new password (asked twice, or read from standard input); the account's open
+    sessions end and a sign-in lock on it is lifted."""
+    new = _read_password(password_stdin)
+    with service() as svc:
+        done = svc.set_password(email, new, tenant)
+    err.print(f"new password for {done.email} ({done.tenant}); its sessions ended", highlight=False)

@@ -57,6 +57,15 @@ class UserOps:
         self.audit(who, "user.disable", done.email, tenant=done.tenant, snapshots={})
         return done
 
+    def set_password(
+        self, email: str, password: str, tenant: str | None = None, who: Principal = CLI
+    ) -> UserInfo:
+        """A new password for an account (12 characters or more); its open sessions end and
+        its failed sign-ins are forgotten."""
+        done = users.set_password(self.session, email, password, tenant)
+        self.audit(who, "user.password", done.email, tenant=done.tenant, snapshots={})
+        return done
+
     def sign_in(self, email: str, password: str, client: str) -> SignedIn:
         """Open a session (raises `users.SignInRefused` or `users.SignInLocked`)."""
         try:

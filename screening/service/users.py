@@ -133,6 +133,21 @@ def disable_user(session: Session, email: str, tenant: str | None = None) -> Use
     return _info(row)
 
 
+def set_password(
+    session: Session, email: str, password: str, tenant: str | None = None
+) -> UserInfo:
+    """Give an account a new password (the policy applies) and end its open sessions; the
+    account's failed sign-ins are forgotten, so a locked person can sign in at once."""
+    row = _find(session, email.strip().lower(), tenant)
+    if row is None:
+        raise NotFoundError(f"no account for {email[:120]!r}")
+    row.password_hash = hash_password(check_password_policy(password))
+    session.add(row)
+    session.execute(delete(WebSession).where(col(WebSession.user_id) == row.id))
+    session.execute(delete(SignInFailure).where(col(SignInFailure.email) == row.email))
+    return _info(row)
+
+
 def _locked_until(
     session: Session, column: str, value: str, limit: int, now: datetime
 ) -> datetime | None:
