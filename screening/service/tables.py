@@ -176,7 +176,7 @@ def write_parquet(
     output: Path,
     *,
     batch_rows: int = BATCH_ROWS,
-    part_rows: int = PART_ROWS,
+    part_rows: int | None = None,
 ) -> list[Path]:
     """Parquet, one batch at a time: one file at `output` (a .parquet/.pq name), else part
     files in the folder `output` (made if missing; part files of an earlier run there are
@@ -184,6 +184,7 @@ def write_parquet(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    part_rows = part_rows or PART_ROWS
     types = _types()
     schema = pa.schema([(c, types.get(c, pa.string())) for c in columns])
     single = output.suffix.lower() in _PARQUET_SUFFIXES and not output.is_dir()
@@ -199,7 +200,8 @@ def write_parquet(
     in_part = 0
     it = iter(rows)
     try:
-        while batch := list(islice(it, batch_rows)):
+        step = batch_rows if single else min(batch_rows, part_rows)
+        while batch := list(islice(it, step)):
             if writer is None or (not single and in_part >= part_rows):
                 if writer is not None:
                     writer.close()
