@@ -53,54 +53,58 @@ def test_malformed_emails_are_refused(email: str) -> None:
         normalize_email(email)
 
 
+# One database per backend for the module (a migrated PostgreSQL database costs about a second
+# to make): each test works in a tenant and with emails of its own.
 @pytest.fixture
-def svc(db: Database, tmp_path: Path) -> Iterator[Screening]:
-    with db.session() as session:
-        yield Screening(session, make_settings(db.url, tmp_path))
+def svc(module_db: Database, tmp_path: Path) -> Iterator[Screening]:
+    with module_db.session() as session:
+        yield Screening(session, make_settings(module_db.url, tmp_path))
 
 
 def test_an_account_keeps_only_the_argon2_hash_and_is_audited(svc: Screening) -> None:
-    made = svc.create_user("acme", "  Ann@Example.ORG ", "analyst", PASSWORD)
-    assert (made.email, made.tenant, made.role) == ("ann@example.org", "acme", "analyst")
-    rows = svc.session.exec(select(User)).all()
+    made = svc.create_user("t-hash", "  Ann@Example.ORG ", "analyst", PASSWORD)
+    assert (made.email, made.tenant, made.role) == ("ann@example.org", "t-hash", "analyst")
+    rows = svc.session.exec(select(User).where(User.tenant_id == "t-hash")).all()
     assert len(rows) == 1 and rows[0].password_hash.startswith("$argon2id$")
     assert PASSWORD not in repr(rows[0].model_dump())
-    assert svc.session.get(Tenant, "acme") is not None
-    entries = svc.audit_entries("acme", action="user.create")
+    assert svc.session.get(Tenant, "t-hash") is not None
+    entries = svc.audit_entries("t-hash", action="user.create")
     assert [(e.target, e.detail["role"]) for e in entries] == [("ann@example.org", "analyst")]
     with pytest.raises(InputError, match="exists already"):
-        svc.create_user("globex", "ANN@example.org", "admin", PASSWORD)
+        svc.create_user("t-hash-2", "ANN@example.org", "admin", PASSWORD)
     svc.session.rollback()
-    assert [u.email for u in svc.users()] == ["ann@example.org"]
-    assert svc.users("globex") == []
+    assert [u.email for u in svc.users("t-hash")] == ["ann@example.org"]
+    assert svc.users("t-hash-2") == []
 
 
 def test_bad_accounts_are_refused_and_nothing_stored(svc: Screening) -> None:
     for tenant, email, role, password in [
-        ("acme", "ann@example.org", "root", PASSWORD),
-        ("acme", "not an email", "ci", PASSWORD),
-        ("acme", "ann@example.org", "ci", "short"),
-        ("Acme", "ann@example.org", "ci", PASSWORD),
+        ("t-bad", "bad@example.org", "root", PASSWORD),
+        ("t-bad", "not an email", "ci", PASSWORD),
+        ("t-bad", "bad@example.org", "ci", "short"),
+        ("T-Bad", "bad@example.org", "ci", PASSWORD),
     ]:
         with pytest.raises(InputError):
             svc.create_user(tenant, email, role, password)
         svc.session.rollback()
-    assert svc.users() == []
+    assert svc.users("t-bad") == []
+    assert not [u for u in svc.users() if u.email in ("bad@example.org", "not an email")]
 
 
 def test_sessions_open_expire_idle_out_and_end(svc: Screening) -> None:
-    svc.create_user("acme", "ann@example.org", "admin", PASSWORD)
+    svc.create_user("t-sess", "amy@example.org", "admin", PASSWORD)
     s = svc.session
-    opened = svc.sign_in("Ann@example.org", PASSWORD, "10.0.0.1")
-    assert (opened.email, opened.tenant, opened.role) == ("ann@example.org", "acme", "admin")
+    opened = svc.sign_in("Amy@example.org", PASSWORD, "10.0.0.1")
+    assert (opened.email, opened.tenant, opened.role) == ("amy@example.org", "t-sess", "admin")
     assert len(opened.token) == 43 and len(opened.csrf) == 43  # 32 random bytes each
-    stored = s.exec(select(WebSession)).one()
+    mine = select(WebSession).where(WebSession.tenant_id == "t-sess")
+    stored = s.exec(mine).one()
     assert stored.token_hash == userstore.hash_token(opened.token)
     assert opened.token not in repr(stored.model_dump())
     who = svc.web_session(opened.token)
-    assert who is not None and who.csrf == opened.csrf and who.tenant == "acme"
+    assert who is not None and who.csrf == opened.csrf and who.tenant == "t-sess"
     assert svc.web_session(opened.token[:-1] + "x") is None
-    assert svc.audit_entries("acme", action="user.sign_in")[0].actor == "user:ann@example.org"
+    assert svc.audit_entries("t-sess", action="user.sign_in")[0].actor == "user:amy@example.org"
 
     now = now_utc()
     late = now + userstore.SESSION_LIFETIME + timedelta(seconds=1)
@@ -108,22 +112,22 @@ def test_sessions_open_expire_idle_out_and_end(svc: Screening) -> None:
     for hours in range(1, 12):
         assert userstore.current(s, opened.token, now + timedelta(hours=hours)) is not None
     assert userstore.current(s, opened.token, late) is None
-    assert s.exec(select(WebSession)).all() == []  # deleted on the way
+    assert s.exec(mine).all() == []  # deleted on the way
 
-    idle = svc.sign_in("ann@example.org", PASSWORD, "10.0.0.1")
+    idle = svc.sign_in("amy@example.org", PASSWORD, "10.0.0.1")
     away = now_utc() + userstore.IDLE_TIMEOUT + timedelta(minutes=1)
     assert userstore.current(s, idle.token, away) is None
 
-    gone = svc.sign_in("ann@example.org", PASSWORD, "10.0.0.1")
+    gone = svc.sign_in("amy@example.org", PASSWORD, "10.0.0.1")
     svc.sign_out(gone.token)
     assert svc.web_session(gone.token) is None
-    assert [e.action for e in svc.audit_entries("acme", action="user.sign_out")] == [
+    assert [e.action for e in svc.audit_entries("t-sess", action="user.sign_out")] == [
         "user.sign_out"
     ]
 
 
 def test_a_disabled_account_is_signed_out_and_cannot_sign_in(svc: Screening) -> None:
-    svc.create_user("acme", "bob@example.org", "analyst", PASSWORD)
+    svc.create_user("t-off", "bob@example.org", "analyst", PASSWORD)
     opened = svc.sign_in("bob@example.org", PASSWORD, "10.0.0.2")
     with pytest.raises(NotFoundError):
         svc.disable_user("bob@example.org", tenant="globex")  # not within another tenant
@@ -136,28 +140,31 @@ def test_a_disabled_account_is_signed_out_and_cannot_sign_in(svc: Screening) -> 
     with pytest.raises(userstore.SignInRefused) as wrong:
         svc.sign_in("bob@example.org", "not the password", "10.0.0.2")
     assert wrong.value.detail == userstore.WRONG
-    assert svc.users("acme")[0].disabled_at == done.disabled_at
+    assert svc.users("t-off")[0].disabled_at == done.disabled_at
 
 
 def test_unknown_emails_and_wrong_passwords_get_the_same_answer(svc: Screening) -> None:
-    svc.create_user("acme", "carol@example.org", "ci", PASSWORD)
+    svc.create_user("t-same", "carol@example.org", "ci", PASSWORD)
+    before = userstore.failures(svc.session)
     answers = []
     for email, password in [("carol@example.org", "wrong password 1"), ("nobody@x.org", PASSWORD)]:
         with pytest.raises(userstore.SignInRefused) as refused:
             svc.sign_in(email, password, "10.0.0.3")
         answers.append((type(refused.value), refused.value.detail))
     assert answers[0] == answers[1] == (userstore.SignInRefused, userstore.WRONG)
-    assert userstore.failures(svc.session) == 2
+    assert userstore.failures(svc.session) == before + 2
     # Only the known account's failure goes to its tenant's audit trail.
-    assert [e.target for e in svc.audit_entries("acme", action="user.sign_in.failed")] == [
+    assert [e.target for e in svc.audit_entries("t-same", action="user.sign_in.failed")] == [
         "carol@example.org"
     ]
 
 
-def test_failed_sign_ins_lock_the_email_across_connections(svc: Screening, db: Database) -> None:
-    svc.create_user("acme", "dan@example.org", "analyst", PASSWORD)
+def test_failed_sign_ins_lock_the_email_across_connections(
+    svc: Screening, module_db: Database
+) -> None:
+    svc.create_user("t-lock", "dan@example.org", "analyst", PASSWORD)
     start = now_utc()
-    with db.session() as one, db.session() as other:  # as two worker processes would
+    with module_db.session() as one, module_db.session() as other:  # as two worker processes would
         for i in range(userstore.MAX_FAILURES_PER_EMAIL):
             with pytest.raises(userstore.SignInRefused) as refused:
                 userstore.sign_in(one if i % 2 else other, "DAN@example.org", "nope", "a", start)
@@ -181,7 +188,7 @@ def test_failed_sign_ins_lock_the_email_across_connections(svc: Screening, db: D
 
 
 def test_failures_from_one_address_lock_that_address(svc: Screening) -> None:
-    svc.create_user("acme", "eve@example.org", "analyst", PASSWORD)
+    svc.create_user("t-spray", "eve@example.org", "analyst", PASSWORD)
     now = now_utc()
     s = svc.session
     # Failures already recorded against many emails from one address (as a spray would leave).
@@ -196,11 +203,13 @@ def test_failures_from_one_address_lock_that_address(svc: Screening) -> None:
 
 
 @pytest.fixture
-def users_cli(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    monkeypatch.setenv("SCREENING_DATABASE_URL", db.url)
+def users_cli(
+    module_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Database]:
+    monkeypatch.setenv("SCREENING_DATABASE_URL", module_db.url)
     monkeypatch.setenv("SCREENING_STATE_DIR", str(tmp_path))
     get_settings.cache_clear()
-    yield db
+    yield module_db
     get_settings.cache_clear()
 
 
@@ -208,18 +217,19 @@ def test_cli_creates_lists_and_disables_accounts(
     users_cli: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runner = CliRunner()
-    base = ["users", "create", "--tenant", "acme", "--email", "Fay@Example.org", "--role", "admin"]
+    base = ["users", "create", "--tenant", "t-cli", "--email", "Fay@Example.org", "--role", "admin"]
     made = runner.invoke(app, [*base, "--password-stdin"], input=PASSWORD + "\n")
     assert made.exit_code == 0, made.output
     assert PASSWORD not in made.output
-    listed = runner.invoke(app, ["users", "list", "--json"])
+    listed = runner.invoke(app, ["users", "list", "--tenant", "t-cli", "--json"])
     assert listed.exit_code == 0
     assert re.search(r'"email": "fay@example.org"', listed.stdout)
     assert "argon2" not in listed.stdout and PASSWORD not in listed.stdout
     with users_cli.session() as s:
-        row = s.exec(select(User)).one()
+        row = s.exec(select(User).where(User.tenant_id == "t-cli")).one()
         assert verify_password(PASSWORD, row.password_hash)  # the newline was not kept
-        assert s.exec(select(AuditEntry).where(AuditEntry.action == "user.create")).one()
+        made_entry = (AuditEntry.action == "user.create", AuditEntry.tenant_id == "t-cli")
+        assert s.exec(select(AuditEntry).where(*made_entry)).one()
     again = runner.invoke(app, [*base, "--password-stdin"], input=PASSWORD + "\n")
     assert again.exit_code == 2 and "exists already" in again.output
     short = ["users", "create", "--email", "gus@example.org", "--role", "ci", "--password-stdin"]
