@@ -1,20 +1,13 @@
-"""What the Overview and Screen pages show, assembled from the service: list freshness, the
-devices of the latest stored inventory by tier and by site (for a chart and its table), and
-a screening result in plain words."""
+"""What the Overview and Screen pages show, assembled from the service's results: the devices
+of the latest stored inventory by tier and by site (for a chart and its table), and a
+screening result in plain words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from ...schemas.reports import InventoryReport
 from ...schemas.screening import Party, ScreenResult
-from ...schemas.sources import SourceSummary
-from ...scoring.profiles import PROFILES
-from ...scoring.tiers import TIERS
-from ...service.checks import WARN_AGE
-
-__all__ = ["TIER_WORDS", "WARN_AGE", "freshness", "inventory_chart", "relation_words"]
 
 # The order tiers are shown in: the most severe first.
 TIER_ORDER: tuple[str, ...] = ("prohibited", "high", "medium", "low", "none", "unknown")
@@ -26,43 +19,6 @@ TIER_WORDS = {
     "none": "None",
     "unknown": "Unknown",
 }
-assert set(TIER_ORDER) == set(TIERS)
-
-
-@dataclass(frozen=True)
-class Freshness:
-    """One list's age as `screening check` measures it (verified, else published, else
-    fetched) and whether it is past the age at which the gate warns."""
-
-    source: SourceSummary
-    basis: str
-    dated: str | None
-    age_days: int | None
-    stale: bool
-    profiles: list[str]
-
-
-def freshness(sources: list[SourceSummary], now: datetime | None = None) -> list[Freshness]:
-    """Every list, the stale and missing ones first, with the profiles that need it."""
-    now = now or datetime.now(UTC)
-    needs: dict[str, list[str]] = {}
-    for profile in PROFILES.values():
-        for sid in profile.required_sources:
-            needs.setdefault(sid, []).append(profile.id)
-    out: list[Freshness] = []
-    for s in sources:
-        dated = s.verified_at or s.published_at or s.fetched_at
-        basis = "verified" if s.verified_at else "published" if s.published_at else "fetched"
-        age: int | None = None
-        if dated and s.version:
-            when = datetime.fromisoformat(dated)
-            when = when if when.tzinfo else when.replace(tzinfo=UTC)
-            age = (now - when).days
-        stale = age is not None and age > WARN_AGE.days
-        day = dated[:10] if dated else None
-        out.append(Freshness(s, basis, day, age, stale, needs.get(s.source, [])))
-    out.sort(key=lambda f: (not (f.stale or f.age_days is None), f.source.source))
-    return out
 
 
 @dataclass

@@ -15,6 +15,8 @@ from ...errors import InputError
 from ...schemas.monitoring import ALERT_TYPES
 from ...schemas.reports import InventoryReport
 from ...service import alertreads
+from ...service.checks import WARN_AGE
+from ...service.listages import list_ages
 from ..deps import ScreeningDep
 from . import main_views, pages_vendors
 from .pages_vendors import FLAGS, SAVED
@@ -41,7 +43,7 @@ def overview(request: Request, user: PageUser, svc: ScreeningDep) -> HTMLRespons
     reader = user.email
     unread = alertreads.unread_count(svc.session, tenant, reader)
     recent = alertreads.feed(svc.session, tenant, reader, unread_only=True, limit=5)
-    lists = main_views.freshness(svc.sources(tenant))
+    lists = list_ages(svc.sources(tenant))
     return render(
         request,
         "overview.html",
@@ -52,7 +54,7 @@ def overview(request: Request, user: PageUser, svc: ScreeningDep) -> HTMLRespons
         recent=recent,
         lists=lists,
         stale=sum(1 for f in lists if f.stale),
-        warn_days=main_views.WARN_AGE.days,
+        warn_days=WARN_AGE.days,
         tiers=main_views.TIER_WORDS,
     )
 
