@@ -33,6 +33,10 @@ async def batch_body(request: Request, settings: SettingsDep) -> bytes:
 
 
 BatchBody = Annotated[bytes, Depends(batch_body)]
+# Absent or given, never null: a form has no null (a client would send the text "null"), so
+# these are not nullable in the document, and absent means the default.
+FormThreshold = Annotated[float, Form(ge=0.0, le=1.0, description="default: per kind")]
+FormEngine = Annotated[Literal["local", "dask"], Form(description="default: the worker's")]
 _MEDIA = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
 
 
@@ -48,10 +52,10 @@ def submit(
     file: Annotated[
         UploadFile, File(description="CSV or Parquet with a 'name' column (kind, country optional)")
     ],
-    kind: Annotated[str | None, Form(max_length=32)] = None,
-    threshold: Annotated[float | None, Form(ge=0.0, le=1.0)] = None,
-    sources: Annotated[str | None, Form(max_length=5000, description="comma-separated")] = None,
-    engine: Annotated[Literal["local", "dask"] | None, Form()] = None,
+    kind: Annotated[str, Form(max_length=32, description="default: organization")] = "",
+    threshold: FormThreshold = None,  # type: ignore[assignment]
+    sources: Annotated[str, Form(max_length=5000, description="comma-separated")] = "",
+    engine: FormEngine = None,  # type: ignore[assignment]
     output: Annotated[Literal["csv", "parquet"], Form()] = "csv",
 ) -> JSONResponse:
     """Screen every row of a large file of names in the background (the `screen --file`
@@ -64,7 +68,7 @@ def submit(
     options = JobOptions(
         kind=kind or None,
         threshold=threshold,
-        sources=[s.strip() for s in (sources or "").split(",") if s.strip()] or None,
+        sources=[s.strip() for s in sources.split(",") if s.strip()] or None,
         engine=engine,
         output=output,
     )
