@@ -243,6 +243,15 @@ def test_another_tenants_report_is_not_found(
     assert client.get(f"/inventories/{stored}").status_code == 200
 
 
+def test_the_upload_script_is_served_by_the_app(client: TestClient) -> None:
+    page = doc(client.get("/inventories").text)
+    src = page.xpath("//script/@src")
+    assert "/static/data.js" in src and all(s.startswith("/static/") for s in src)  # no CDN
+    js = client.get("/static/data.js")
+    assert js.status_code == 200 and "upload-progress" in js.text
+    assert page.xpath('//progress[@id="upload-progress"]')
+
+
 def test_a_ci_principal_may_not_upload(
     web: tuple[FastAPI, TestClient, Settings], client: TestClient
 ) -> None:
@@ -356,6 +365,38 @@ def test_admin_webhooks_their_log_and_the_audit_trail(
     assert "127.0.0.1:9/hook" not in client.get("/admin").text
 
 
+def test_admin_adds_and_disables_a_person(client: TestClient) -> None:
+    short = client.post(
+        "/admin/users",
+        data={**CSRF, "email": "ana@example.org", "role": "analyst", "password": "x"},
+    )
+    assert short.status_code == 400
+    assert "password" in texts(doc(short.text).xpath('//*[@role="alert"]')[0]).lower()
+    assert doc(short.text).xpath('//input[@id="user-email"][@value="ana@example.org"]')
+    made = client.post(
+        "/admin/users",
+        data={
+            **CSRF,
+            "email": "ana@example.org",
+            "role": "analyst",
+            "password": "a long passphrase",
+        },
+    )
+    assert made.status_code == 303
+
+    def state() -> str:
+        html = doc(client.get("/admin").text)
+        rows = [
+            tr for tr in html.xpath('//table[@id="user-table"]/tbody/tr') if "ana@" in texts(tr)
+        ]
+        assert len(rows) == 1
+        return texts(rows[0])
+
+    assert "analyst" in state() and "active" in state()
+    off = client.post("/admin/users/disable", data={**CSRF, "email": "ana@example.org"})
+    assert off.status_code == 303 and "disabled" in state()
+
+
 def test_the_audit_trail_pages(client: TestClient) -> None:
     for i in range(3):
         client.post("/admin/keys", data={**CSRF, "role": "ci", "name": f"k{i}"})
@@ -372,7 +413,9 @@ def test_the_audit_trail_pages(client: TestClient) -> None:
         ]
     finally:
         pa.AUDIT_PAGE = size
-    assert len(ids) == 2 and more and min(more) > max(ids)
+    # newest first, and the next page goes on to older entries
+    assert len(ids) == 2 and ids == sorted(ids, reverse=True)
+    assert more and max(more) < min(ids)
 
 
 # -- roles and CSRF ---------------------------------------------------------------------------

@@ -125,30 +125,31 @@ def groups(report: Report) -> list[Group]:
     return out
 
 
-def filter_rows(
+def filter_items(
     report: Report, *, tier: str = "", site: str = "", family: str = "", text: str = ""
-) -> list[Row]:
-    """The rows matching every filter given (blank filters match everything; `-` asks for a
+) -> list[DeviceItem]:
+    """The items matching every filter given (blank filters match everything; `-` asks for a
     blank site or family); `text` looks in the asset, make, model, site and vendor, ignoring
-    case."""
+    case. Items, not rows: a page turns only its own window into rows (a 100,000-device report
+    is filtered in one pass without writing out the evidence of every device)."""
     want_site = "" if site == "-" else site or None
     want_family = "" if family == "-" else family or None
     needle = text.strip().casefold()
-    rows: list[Row] = []
+    out: list[DeviceItem] = []
     for item in items_of(report):
         if tier and item.tier != tier:
             continue
-        r = item_row(item)
-        if want_site is not None and (r.vendor or r.site) != want_site:
+        where = cell(item.vendor) if isinstance(item, OrderItem) else cell(item.site)
+        if want_site is not None and where != want_site:
             continue
-        if want_family is not None and r.family != want_family:
+        if want_family is not None and cell(item.family) != want_family:
             continue
         if needle:
-            hay = " ".join((r.asset, r.make, r.model, r.site, r.vendor, r.label)).casefold()
-            if needle not in hay:
+            fields = (item.asset_id, item.declared_make, item.model, where, item_label(item))
+            if needle not in " ".join(cell(f) for f in fields).casefold():
                 continue
-        rows.append(r)
-    return rows
+        out.append(item)
+    return out
 
 
 def facets(report: Report) -> dict[str, list[str]]:

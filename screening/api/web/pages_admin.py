@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from ...errors import ForbiddenError, InputError, NotFoundError
 from ...schemas.accounts import NewKey
 from ...schemas.monitoring import ALERT_TYPES, NewWebhook, WebhookIn
+from ...service import auditview
 from ..deps import ScreeningDep
 from .pages_datakit import missing, page
 from .session import PageAdmin, PageUser, WebUser
@@ -241,17 +242,18 @@ def audit(
     request: Request,
     user: PageUser,
     svc: ScreeningDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    before: Annotated[int | None, Query(ge=1)] = None,
     action: Annotated[str, Query(max_length=100)] = "",
     actor: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
-    """The audit trail in order, a page at a time, filtered by action (prefix) and actor."""
+    """The audit trail, newest first, a page at a time, filtered by action (prefix) and actor."""
     _admin_only(user)
-    entries = svc.audit_entries(
+    entries = auditview.latest(
+        svc,
         user.principal.tenant,
+        before_id=before,
         action=action or None,
         actor=actor or None,
-        after_id=after,
         limit=AUDIT_PAGE + 1,
     )
     more = len(entries) > AUDIT_PAGE
@@ -262,8 +264,8 @@ def audit(
         "admin_audit.html",
         user,
         entries=entries,
-        next_after=entries[-1].id if more and entries else None,
-        after=after,
+        next_before=entries[-1].id if more and entries else None,
+        before=before,
         query=query,
         filters={"action": action, "actor": actor},
     )

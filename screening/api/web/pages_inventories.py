@@ -104,8 +104,8 @@ def report_page(
         report = svc.report(report_id, user.principal.tenant)
     except NotFoundError:
         return missing(request, user, "this report", "/inventories", "Stored reports")
-    rows = views.filter_rows(report, tier=tier, site=site, family=family, text=q)
-    window = paged(len(rows), page_no)
+    items = views.filter_items(report, tier=tier, site=site, family=family, text=q)
+    window = paged(len(items), page_no)
     filters = {"tier": tier, "site": site, "family": family, "q": q}
     return page(
         request,
@@ -113,7 +113,7 @@ def report_page(
         user,
         report=report,
         groups=views.groups(report),
-        rows=rows[window["start"] : window["stop"]],
+        rows=[views.item_row(i) for i in items[window["start"] : window["stop"]]],
         window=window,
         filters=filters,
         query={k: v for k, v in filters.items() if v},
