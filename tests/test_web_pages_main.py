@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
@@ -41,6 +42,34 @@ def env(module_db: Database, settings_of: Settings) -> Iterator[tuple[TestClient
             yield client, svc
 
 
+class _Controls(HTMLParser):
+    """The form controls of a page a person must fill in, and the ids labels point at."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[dict[str, str | None]] = []
+        self.labelled: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "label" and a.get("for"):
+            self.labelled.add(a["for"] or "")
+        if tag in ("input", "select", "textarea") and a.get("type") not in ("hidden", "submit"):
+            self.controls.append(a)
+
+
+def unlabelled(html: str) -> list[str]:
+    """Controls without a label (`<label for>` or `aria-label`): what a screen reader could
+    not name."""
+    found = _Controls()
+    found.feed(html)
+    return [
+        str(c.get("name"))
+        for c in found.controls
+        if not c.get("aria-label") and (c.get("id") or "") not in found.labelled
+    ]
+
+
 def _add(client: TestClient, name: str, **fields: str) -> str:
     r = client.post("/vendors", data={"name": name, **fields, **CSRF}, follow_redirects=False)
     assert r.status_code == 303, r.text[:500]
@@ -63,6 +92,7 @@ def test_every_page_renders_with_the_navigation(env: tuple[TestClient, Screening
         assert f'<a href="{path}" aria-current="page">' in r.text, path
         assert 'action="/logout"' in r.text and 'name="csrf_token"' in r.text
         assert '<a href="/admin"' in r.text  # the local administrator
+        assert unlabelled(r.text) == [], path
     # The key-based page still works, at its new address.
     key_page = client.get("/screen/key").text
     assert '<form id="f">' in key_page and "body.parties" in key_page
@@ -101,6 +131,7 @@ def test_add_a_vendor_then_dismiss_its_hit_with_a_reason(
     client, svc = env
     vid = _add(client, "Hikivision", country="CN")
     page = client.get(f"/vendors/{vid}?saved=added").text
+    assert unlabelled(page) == [] and page.count('name="reason"') >= 1
     assert "Vendor added and screened." in page and HIK in page and "Open</span>" in page
     entity = re.search(r'name="entity_id" value="([^"]+)"', page)
     assert entity
@@ -236,6 +267,7 @@ def test_alerts_link_to_the_vendor_and_are_marked_read(env: tuple[TestClient, Sc
     page = client.get("/alerts?unread=yes").text
     assert f'id="alert-{aid}" class="unread"' in page and f'href="/vendors/{vid}"' in page
     assert "New hit" in page and name in page
+    assert unlabelled(page) == [] and 'type="checkbox" name="ids"' in page
     unread = alertreads.unread_count(svc.session, "default", "local")
     r = client.post(
         "/alerts/read",
