@@ -325,3 +325,30 @@ def test_the_batch_route_points_past_its_limit_to_the_job_api(env: Env) -> None:
             headers={**env.a, "Content-Type": "text/csv"},
         )
     assert r.status_code == 413 and "POST /v1/jobs/screen" in r.json()["detail"]
+
+
+def test_the_job_worker_command_runs_what_waits(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from screening.cli import jobs as jobs_cli
+    from screening.settings import get_settings
+
+    app = typer.Typer()
+    jobs_cli.register(app)  # the command group as `screening` registers it
+    job_id = env.submit(_csv(_real_names(30))).json()["id"]
+    monkeypatch.setenv("SCREENING_DATABASE_URL", env.db.url)
+    monkeypatch.setenv("SCREENING_STATE_DIR", str(env.settings.state_dir))
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        ran = runner.invoke(app, ["jobs", "work"])
+        assert ran.exit_code == 0, ran.output
+        shown = runner.invoke(app, ["jobs", "show", job_id, "--tenant", "tenant-a"])
+        listed = runner.invoke(app, ["jobs", "list", "--tenant", "tenant-b", "--json"])
+    finally:
+        get_settings.cache_clear()
+    assert json.loads(shown.stdout)["status"] == "done"
+    assert job_id not in {j["id"] for j in json.loads(listed.stdout)}
