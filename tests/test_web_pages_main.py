@@ -343,3 +343,21 @@ def test_signed_in_people_see_their_tenant_only_and_what_their_role_allows(
         r = client.post("/vendors", data={"name": "Nope Ltd", "csrf_token": opened.csrf})
         assert r.status_code == 403
         assert [v.name for v in svc.vendors(OTHER.tenant, name="Nope")] == []
+
+
+def test_an_error_page_for_browsers_only_with_the_reason_escaped() -> None:
+    from starlette.requests import Request
+
+    from screening.api.web.render import error_page, wants_page
+
+    def request(path: str, accept: str) -> Request:
+        headers = [(b"accept", accept.encode())]
+        return Request({"type": "http", "method": "POST", "path": path, "headers": headers})
+
+    browser = request("/vendors", "text/html,application/xhtml+xml")
+    assert wants_page(browser)
+    assert not wants_page(request("/v1/vendors", "text/html"))
+    assert not wants_page(request("/vendors", "application/json"))
+    r = error_page(browser, 403, f"refused: {XSS}")
+    assert r.status_code == 403 and b"Not allowed" in r.body
+    assert XSS.encode() not in r.body and b"&lt;script&gt;" in r.body
