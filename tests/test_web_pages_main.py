@@ -108,7 +108,6 @@ def test_overview_shows_list_freshness_with_a_warning_past_the_age(
     assert fcc.published_at and fcc.published_at[:10] in row
     # The bundled FCC list is dated by its publisher well over 30 days before this run.
     assert "Old: over 30 days" in row
-    assert "No inventory stored yet" in page
 
 
 def test_screen_shows_parties_listings_and_the_family_relation(
@@ -321,7 +320,11 @@ def test_signed_in_people_see_their_tenant_only_and_what_their_role_allows(
 
     local, svc = env
     mine = _add(local, "Hikvision Digital Technology")
-    assert svc.alerts()  # `default` has alerts (the test above)
+    watched = "Brackenridge Telemetry Ltd"
+    _add(local, watched)
+    svc.add_custom_list("watch-b", f"name,country,reason\r\n{watched},GB,r\r\n".encode(), "t")
+    svc.rescreen()
+    assert any(a.data["vendor"]["name"] == watched for a in svc.alerts())  # `default` has one
     theirs = svc.add_vendor(VendorIn(name="Oakhurst Ceramics Ltd"), OTHER.tenant, who=OTHER)
     svc.create_user(OTHER.tenant, "viewer@other.example", "ci", "a long enough password")
     opened = svc.sign_in("viewer@other.example", "a long enough password", "test")
@@ -332,10 +335,11 @@ def test_signed_in_people_see_their_tenant_only_and_what_their_role_allows(
         client.cookies.set(SESSION_COOKIE, opened.token)
         for path in ("/", "/vendors", "/alerts"):
             page = client.get(path).text
-            assert "Hikvision Digital Technology" not in page and "Larkspur" not in page, path
+            assert "Hikvision Digital Technology" not in page and watched not in page, path
             assert '<a href="/admin"' not in page and "viewer@other.example" in page
         assert "Oakhurst Ceramics Ltd" in client.get("/vendors").text
         assert "No alerts yet" in client.get("/alerts").text
+        assert "No inventory stored yet" in client.get("/").text  # empty states
         assert client.get(f"/vendors/{mine}").status_code == 404
         page = client.get(f"/vendors/{theirs.id}").text
         assert "Oakhurst Ceramics Ltd" in page and 'action="/vendors/' not in page
