@@ -143,6 +143,36 @@ def test_a_quote_is_charted_per_vendor(
     assert len(html.xpath('//table[@id="devices"]/tbody/tr')) == len(report.items)
 
 
+def test_the_chart_keeps_the_worst_sites_and_counts_the_rest(
+    web: tuple[FastAPI, TestClient, Settings],
+    client: TestClient,
+    stored: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import screening.api.web.pages_inventories as pi
+
+    _, _, settings = web
+    with svc_of(settings) as svc:
+        report = svc.report(stored, "default")
+    monkeypatch.setattr(pi, "CHART_BARS", 5)
+    html = doc(client.get(f"/inventories/{stored}").text)
+    bars = [texts(tr.xpath("th")[0]) for tr in html.xpath('//table[@class="d-chart"]/tbody/tr')]
+    assert bars == [g.site for g in report.sites[:5]]
+    assert f"{len(report.sites) - 5} more sites" in texts(html.xpath('//*[@id="site-chart"]')[0])
+
+
+def test_a_json_inventory_uploads(
+    web: tuple[FastAPI, TestClient, Settings], client: TestClient
+) -> None:
+    path = FIX / "inventories" / "inventory_devices.json"
+    r = upload(client, path)
+    assert r.status_code == 303, r.text
+    rows = doc(client.get(r.headers["location"]).text).xpath('//table[@id="devices"]/tbody/tr')
+    with svc_of(web[2]) as svc:
+        report = svc.report(r.headers["location"].rsplit("/", 1)[1], "default")
+    assert report.file == path.name and len(rows) == len(report.devices) > 0
+
+
 def test_report_filters_by_tier_site_family_and_text(
     web: tuple[FastAPI, TestClient, Settings], client: TestClient, stored: str
 ) -> None:

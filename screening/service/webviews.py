@@ -104,8 +104,9 @@ class Group:
 
 
 def groups(report: Report) -> list[Group]:
-    """The chart's bars, largest first; each segment's width is relative to the largest bar so
-    that bars compare across sites, and `words` says the same counts as text."""
+    """The chart's bars in the report's order (the worst sites or vendors first); each
+    segment's width is relative to the largest bar so that bars compare across sites, and
+    `words` says the same counts as text."""
     if isinstance(report, InventoryReport):
         raw = [(g.site, g.by_tier) for g in report.sites]
     else:
