@@ -5,7 +5,7 @@ Schemas published with the protocol (tests/fixtures/reconciliation-0.2/) are the
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 
 
 class ReconQuery(BaseModel):
@@ -51,6 +51,39 @@ class QueryResult(BaseModel):
     """The candidates of one query, best first."""
 
     result: list[Candidate] = Field(default_factory=list)
+
+
+class View(BaseModel):
+    url: str
+
+
+class SuggestService(BaseModel):
+    service_url: str
+    service_path: str
+
+
+class SuggestSettings(BaseModel):
+    entity: SuggestService
+    property: SuggestService
+    type: SuggestService
+
+
+class Manifest(BaseModel):
+    """The service manifest (`GET /reconcile` without `queries`)."""
+
+    versions: list[str]
+    name: str
+    identifierSpace: str  # camelCase: the protocol's own field names
+    schemaSpace: str
+    documentation: str
+    serviceVersion: str
+    defaultTypes: list[TypeRef]
+    view: View
+    suggest: SuggestSettings
+
+
+class ResultBatch(RootModel[dict[str, QueryResult]]):
+    """A result batch: each query key of the batch with its candidates."""
 
 
 class Suggestion(BaseModel):

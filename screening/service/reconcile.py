@@ -20,7 +20,17 @@ from typing import Any
 
 from ..errors import InputError, TooLargeError
 from ..inventories.limits import check_json_depth
-from ..schemas.reconcile import Candidate, FeatureValue, ReconQuery, Suggestion, TypeRef
+from ..schemas.reconcile import (
+    Candidate,
+    FeatureValue,
+    Manifest,
+    ReconQuery,
+    Suggestion,
+    SuggestService,
+    SuggestSettings,
+    TypeRef,
+    View,
+)
 from ..schemas.screening import ScreenResult
 from ..sources.countries import to_iso2
 from .names import KINDS
@@ -265,27 +275,26 @@ def answer(results: Mapping[str, list[Candidate]]) -> dict[str, Any]:
     }
 
 
-def manifest(service_url: str, base_url: str, version: str) -> dict[str, Any]:
+def manifest(service_url: str, base_url: str, version: str) -> Manifest:
     """The service manifest for a service at `service_url` (which may carry the caller's key
     in its path: the suggest services are paths under it). Entities are viewed at the API's
     entity route; no preview is advertised (every response of this API forbids framing, and
     OpenRefine shows previews in a frame)."""
-    suggest = {"service_url": service_url}
-    return {
-        "versions": [VERSION],
-        "name": "screening: restricted-party lists",
-        "identifierSpace": f"{base_url}/v1/entities/",
-        "schemaSpace": f"{base_url}/docs#/reconciliation",
-        "documentation": f"{base_url}/docs",
-        "serviceVersion": version,
-        "defaultTypes": [type_ref(k).model_dump() for k in DEFAULT_TYPES],
-        "view": {"url": f"{base_url}/v1/entities/{{{{id}}}}"},
-        "suggest": {
-            "entity": {**suggest, "service_path": "/suggest/entity"},
-            "property": {**suggest, "service_path": "/suggest/property"},
-            "type": {**suggest, "service_path": "/suggest/type"},
-        },
-    }
+    return Manifest(
+        versions=[VERSION],
+        name="screening: restricted-party lists",
+        identifierSpace=f"{base_url}/v1/entities/",
+        schemaSpace=f"{base_url}/docs#/reconciliation",
+        documentation=f"{base_url}/docs",
+        serviceVersion=version,
+        defaultTypes=[type_ref(k) for k in DEFAULT_TYPES],
+        view=View(url=f"{base_url}/v1/entities/{{{{id}}}}"),
+        suggest=SuggestSettings(
+            entity=SuggestService(service_url=service_url, service_path="/suggest/entity"),
+            property=SuggestService(service_url=service_url, service_path="/suggest/property"),
+            type=SuggestService(service_url=service_url, service_path="/suggest/type"),
+        ),
+    )
 
 
 def suggest_properties(prefix: str) -> list[Suggestion]:

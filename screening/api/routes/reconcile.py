@@ -29,7 +29,7 @@ from fastapi.responses import JSONResponse, Response
 from ... import __version__
 from ...errors import AuthError, ForbiddenError, InputError, NotFoundError, TooLargeError
 from ...schemas.accounts import Principal
-from ...schemas.reconcile import Candidate, ReconQuery
+from ...schemas.reconcile import Candidate, Manifest, ReconQuery, ResultBatch, SuggestResult
 from ...schemas.screening import ScreenResult
 from ...service import Screening
 from ...service import reconcile as rc
@@ -127,14 +127,23 @@ CallbackParam = Annotated[
     str | None,
     Query(description="JSONP: the JavaScript function to wrap the answer in (GET only)"),
 ]
-_RESPONSES: dict[int | str, dict[str, Any]] = {
+_JSONP = {"application/javascript": {"schema": {"type": "string"}}}
+_GET_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
+        "model": Manifest | ResultBatch,
         "description": "The service manifest (no `queries`) or a result batch; JSONP as "
         "application/javascript when `callback` is given",
-        "content": {
-            "application/json": {"schema": {"type": "object"}},
-            "application/javascript": {"schema": {"type": "string"}},
-        },
+        "content": _JSONP,
+    }
+}
+_POST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": ResultBatch, "description": "The candidates of each query, by query key"}
+}
+_SUGGEST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "model": SuggestResult,
+        "description": "Suggested entities, properties or types; JSONP with `callback`",
+        "content": _JSONP,
     }
 }
 _POST_BODY = {
@@ -197,7 +206,7 @@ def _get(
 ) -> Response:
     cb = rc.check_callback(callback)
     if queries is None:
-        return _reply(rc.manifest(service_url, _base(request), __version__), cb)
+        return _reply(rc.manifest(service_url, _base(request), __version__).model_dump(), cb)
     return _reply(reconcile_batch(svc, queries, who.tenant), cb)
 
 
@@ -225,7 +234,7 @@ def _suggest(
 # -- the key in the Authorization header (clients that can send one) --------------------------
 
 
-@router.get("", responses=_RESPONSES, response_class=Response)
+@router.get("", responses=_GET_RESPONSES, response_class=Response)
 def reconcile_get(
     request: Request,
     who: Screener,
@@ -241,13 +250,13 @@ def reconcile_get(
     return _get(request, svc, who, queries, callback, f"{_base(request)}/reconcile")
 
 
-@router.post("", responses=_RESPONSES, response_class=Response, openapi_extra=_POST_BODY)
+@router.post("", responses=_POST_RESPONSES, response_class=Response, openapi_extra=_POST_BODY)
 def reconcile_post(who: Screener, text: FormQueries, svc: ScreeningDep) -> Response:
     """A batch of queries as the form field `queries` (the protocol's POST; see the GET)."""
     return _reply(reconcile_batch(svc, text, who.tenant), None)
 
 
-@router.get("/suggest/{what}", responses=_RESPONSES, response_class=Response)
+@router.get("/suggest/{what}", responses=_SUGGEST_RESPONSES, response_class=Response)
 def suggest(
     who: Screener,
     svc: ScreeningDep,
@@ -263,7 +272,7 @@ def suggest(
 # -- the key in the service URL (OpenRefine) ---------------------------------------------------
 
 
-@router.get("/{key}", responses=_RESPONSES, response_class=Response)
+@router.get("/{key}", responses=_GET_RESPONSES, response_class=Response)
 def reconcile_keyed_get(
     request: Request,
     key: str,
@@ -277,7 +286,7 @@ def reconcile_keyed_get(
     return _get(request, svc, who, queries, callback, f"{_base(request)}/reconcile/{key}")
 
 
-@router.post("/{key}", responses=_RESPONSES, response_class=Response, openapi_extra=_POST_BODY)
+@router.post("/{key}", responses=_POST_RESPONSES, response_class=Response, openapi_extra=_POST_BODY)
 def reconcile_keyed_post(
     key: str, who: KeyedScreener, text: FormQueries, svc: ScreeningDep
 ) -> Response:
@@ -286,7 +295,7 @@ def reconcile_keyed_post(
     return _reply(reconcile_batch(svc, text, who.tenant), None)
 
 
-@router.get("/{key}/suggest/{what}", responses=_RESPONSES, response_class=Response)
+@router.get("/{key}/suggest/{what}", responses=_SUGGEST_RESPONSES, response_class=Response)
 def suggest_keyed(
     key: str,
     who: KeyedScreener,
