@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi_offline import FastAPIOffline
 from starlette.routing import Match
 
@@ -33,6 +33,7 @@ from .deps import ScreeningDep
 from .guard import Guard
 from .routes import devices, jobs, keys, monitoring, page, reconcile, screen, sources, vendors
 from .web import mount as mount_web
+from .web.render import error_page, wants_page
 from .web.session import SignInRequired
 
 _STATUS: list[tuple[type[ScreeningError], int]] = [
@@ -64,9 +65,12 @@ def status_for(exc: ScreeningError) -> int:
     return 500
 
 
-async def _screening_error(_: Request, exc: Exception) -> JSONResponse:
+async def _screening_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ScreeningError)
     status = status_for(exc)
+    # A browser's page (not /v1, not /reconcile) gets the sentence as a page it can go back from.
+    if status in (400, 403, 404, 413) and wants_page(request):
+        return error_page(request, status, exc.detail)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(status_code=status, content={"detail": exc.detail}, headers=headers)
 

@@ -369,7 +369,7 @@ def serve(
             # in the address's fragment, which browsers never send to the server.
             err.print(
                 f"\nNo API key existed: made an admin key for tenant 'default' (shown once):\n"
-                f"    {first.key}\nOpen http://{h}:{p}/#key={first.key}\n",
+                f"    {first.key}\nOpen http://{h}:{p}/screen/key#key={first.key}\n",
                 highlight=False,
             )
     err.print(
