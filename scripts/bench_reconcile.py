@@ -144,8 +144,11 @@ def main() -> int:
                 log.close()
             text = log_path.read_text(encoding="utf-8", errors="replace")
             leaked = key in text or key[12:] in text
-            if "/reconcile/" not in text:
+            lines = [line for line in text.splitlines() if "POST /reconcile/" in line]
+            if not lines:
                 leaked = None  # no access lines: nothing to say
+            else:
+                print(f"an access line of the server's log: {lines[-1].strip()[:160]}")
 
         candidates, certain = summary(answer)
         print(f"candidates: {candidates} ({certain} certain matches)")
