@@ -16,6 +16,7 @@ import json
 import logging
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -156,6 +157,21 @@ def test_a_batch_finds_the_hikvision_family_typos_included(api: Api) -> None:
     assert out["again"] == out["exact"]
     assert "Dahua" in out["dahua"]["result"][0]["name"]
     assert out["unlisted"]["result"] == []
+
+
+def test_a_form_as_openrefine_posts_it_with_a_chinese_legal_name(api: Api) -> None:
+    """OpenRefine's Java client names the charset; the Chinese legal name comes from the
+    corporate-family table (data/reference/families.csv)."""
+    queries = {"q0": {"query": "杭州海康威视数字技术股份有限公司", "type": "organization"}}
+    valid("reconciliation-query-batch.json", queries)
+    r = api.client.post(
+        f"/reconcile/{api.key_a}",
+        content=urlencode({"queries": json.dumps(queries)}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
+    )
+    assert r.status_code == 200, r.text
+    found = valid("reconciliation-result-batch.json", r.json())["q0"]["result"]
+    assert found[0]["name"] == HIK
 
 
 def test_two_parties_that_both_match_are_left_to_the_analyst(api: Api) -> None:
