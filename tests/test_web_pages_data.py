@@ -22,10 +22,12 @@ from fastapi.testclient import TestClient
 
 from screening.api.web.session import WebUser, current_user
 from screening.schemas.accounts import Principal
+from screening.schemas.monitoring import WebhookIn
+from screening.schemas.vendors import VendorIn
 from screening.service import Screening, open_screening
 from screening.settings import Settings
 
-from .conftest import Database, make_app
+from .conftest import Database, make_app, make_settings
 
 FIX = Path(__file__).parent / "fixtures"
 EXAMPLE = FIX / "devices" / "inventory.csv"
@@ -373,18 +375,15 @@ def test_admin_webhooks_their_log_and_the_audit_trail(
     assert doc(refused.text).xpath('//*[@role="alert"]')
     assert doc(refused.text).xpath('//input[@id="hook-url"][@value="http://127.0.0.1:9/hook"]')
     _, _, settings = web
-    with svc_of(settings) as svc:
-        from screening.schemas.monitoring import WebhookIn
-
-        settings_private = settings.model_copy(update={"webhook_allow_private": True})
-        svc.settings = settings_private
+    private = settings.model_copy(update={"webhook_allow_private": True})
+    with svc_of(private) as svc:
         hook = svc.add_webhook(WebhookIn(url="http://127.0.0.1:9/hook"))
     admin = doc(client.get("/admin").text)
     assert any(
         "127.0.0.1:9/hook" in texts(tr) for tr in admin.xpath('//table[@id="hook-table"]/tbody/tr')
     )
     log = client.get(f"/admin/webhooks/{hook.id}")
-    assert log.status_code == 200 and "Delivery log" in log.text
+    assert log.status_code == 200 and "Nothing sent yet" in log.text
     trail = client.get("/admin/audit", params={"action": "webhook."})
     actions = [
         texts(tr.xpath("td")[3]) for tr in doc(trail.text).xpath('//table[@id="audit"]/tbody/tr')
@@ -487,3 +486,33 @@ def test_pages_escape_and_do_not_leak_secrets_in_addresses(client: TestClient) -
     made = client.post("/admin/keys", data={**CSRF, "role": "ci", "name": "x"})
     assert made.status_code == 200 and "location" not in made.headers
     assert re.search(r"scr_[A-Za-z0-9_-]{20,}", made.text)
+
+
+def test_the_delivery_log_shows_a_real_delivery(db: Database, tmp_path: Path) -> None:
+    """A delivery made the way production makes one: a custom-list change names a vendor of
+    the tenant, the re-screen raises an alert, the alert is queued for the webhook, and the
+    attempt to a closed local port fails (nothing leaves the machine). A database of its own
+    with one small real list: over every bundled list the index rebuild costs many seconds."""
+    settings = make_settings(db.url, tmp_path, webhook_allow_private=True)
+    with db.session() as session:
+        svc = Screening(session, settings)
+        svc.refresh(["us_ndaa_889"], offline=True)
+        hook = svc.add_webhook(WebhookIn(url="http://127.0.0.1:9/hook"))
+        svc.add_vendor(VendorIn(name="Harbourline Imaging <i>Ltd</i>"))
+        svc.add_custom_list("webwatch", b"name\nHarbourline Imaging <i>Ltd</i>\n", "w.csv")
+        assert svc.rescreen(max_vendors=10).alerts >= 1
+        assert svc.deliver_due() >= 1
+        sent = svc.deliveries(hook.id)
+    with TestClient(make_app(settings), follow_redirects=False) as client:
+        log = client.get(f"/admin/webhooks/{hook.id}")
+        rows = doc(log.text).xpath('//table[@id="deliveries"]/tbody/tr')
+        assert log.status_code == 200 and len(rows) == len(sent) >= 1
+        first = rows[-1]  # newest first: the one delivery made is the last row too
+        assert texts(first.xpath("td")[1]) == sent[0].status
+        assert texts(first.xpath("td")[2]) == str(sent[0].attempts) == "1"
+        assert "Connection refused" in texts(first.xpath("td")[3])
+        again = first.xpath('.//form[contains(@action, "/redeliver")]/@action')
+        assert again == [f"/admin/webhooks/{hook.id}/deliveries/{sent[0].id}/redeliver"]
+        assert client.post(again[0], data=CSRF).status_code == 303
+        requeued = doc(client.get(f"/admin/webhooks/{hook.id}").text)
+        assert texts(requeued.xpath('//table[@id="deliveries"]/tbody/tr/td')[2]) == "0"
