@@ -26,7 +26,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session
 
-from screening.models_jobs import ScreenJob
+from screening.models_jobs import ScreenJob, ScreenJobPart
 from screening.schemas.jobs import JobOptions
 from screening.service import Screening, Settings, jobrun, screenjobs
 from screening.snapshots import now_utc
@@ -352,3 +352,30 @@ def test_the_job_worker_command_runs_what_waits(env: Env, monkeypatch: pytest.Mo
         get_settings.cache_clear()
     assert json.loads(shown.stdout)["status"] == "done"
     assert job_id not in {j["id"] for j in json.loads(listed.stdout)}
+
+
+def test_a_result_past_the_quota_fails_the_job_and_old_jobs_expire(env: Env) -> None:
+    from screening.schemas.accounts import Principal
+
+    c = Principal(tenant="tenant-c", role="admin", key_name="c-admin")
+    with env.db.session() as s:
+        job = Screening(s, env.settings).submit_screen_job(
+            io.BytesIO(_csv(_real_names(400))), "names.csv", JobOptions(), who=c
+        )
+    # Room for the upload and 100 bytes more: the result (larger than the names) does not fit.
+    tight = env.settings.model_copy(update={"max_tenant_jobs_bytes": job.input_bytes + 100})
+    with env.db.session() as s:
+        assert Screening(s, tight).run_screen_jobs(worker="w") >= 1
+        failed = Screening(s, env.settings).screen_job(job.id, c.tenant)
+    assert failed.status == "failed" and failed.result_bytes == 0
+    assert failed.error and "SCREENING_MAX_TENANT_JOBS_BYTES" in failed.error
+
+    # Finished jobs are removed with their upload once SCREENING_JOB_RETENTION_DAYS have passed.
+    old = now_utc() - timedelta(days=env.settings.job_retention_days + 1)
+    with env.db.session() as s:
+        s.execute(update(ScreenJob).where(ScreenJob.id == job.id).values(finished_at=old))
+        s.commit()
+        assert screenjobs.expire_jobs(s, env.settings) >= 1
+        assert Screening(s, env.settings).screen_jobs(c.tenant) == []
+        assert screenjobs.used_bytes(s, c.tenant) == 0
+        assert s.get(ScreenJobPart, (job.id, "input", 0)) is None  # the upload went with it
