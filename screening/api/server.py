@@ -12,6 +12,8 @@ import asyncio
 import copy
 import logging
 import os
+import signal
+from types import FrameType
 from typing import Any
 
 import h11
@@ -106,12 +108,21 @@ def log_config() -> dict[str, Any]:
     return config
 
 
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
 def run(host: str, port: int, workers: int) -> None:
     """Serve until stopped. Host and port are passed to the workers through the environment
     too, so that each worker's settings (the allowed Host names) match the bound address."""
     os.environ["SCREENING_HOST"] = host
     os.environ["SCREENING_PORT"] = str(port)
     get_settings.cache_clear()
+    # One worker runs in this process, and uvicorn, after shutting down gracefully on SIGTERM,
+    # raises the signal again with the handler that was there before: by default that ended
+    # the process at once, before `serve` could stop its `monitor run` process (left running
+    # with no parent). An exit that unwinds lets it.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     uvicorn.run(
         f"{__name__}:served_app",
         factory=True,

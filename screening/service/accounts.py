@@ -6,6 +6,7 @@ Only a key's SHA-256 and visible prefix are stored; the secret is returned once 
 from __future__ import annotations
 
 import re
+import time
 
 from sqlmodel import Session, col, select
 
@@ -94,6 +95,7 @@ def revoke_key(session: Session, prefix: str, tenant: str | None = None) -> KeyI
         row.revoked_at = now_utc()
         session.add(row)
         session.commit()
+    forget_keys()
     return _info(row)
 
 
@@ -101,9 +103,34 @@ def has_keys(session: Session) -> bool:
     return session.exec(select(ApiKey.id).limit(1)).first() is not None
 
 
-def authenticate(session: Session, secret: str, *, touch: bool = True) -> Principal | None:
+# {(database, key hash): (when looked up, principal)}: keys a server has recently let in.
+_known: dict[tuple[str, str], tuple[float, Principal]] = {}
+
+
+def forget_keys() -> None:
+    """Look every key up again on its next use (a key was revoked here)."""
+    _known.clear()
+
+
+def remembered(scope: str, secret: str, seconds: float) -> Principal | None:
+    """The principal `secret` was found to be within the last `seconds` in database `scope`
+    (None: look it up). Only keys that were let in are remembered, so an unknown key is looked
+    up every time; a key revoked by this process is forgotten at once, one revoked by another
+    process within `seconds`."""
+    if seconds <= 0 or not looks_like_key(secret):
+        return None
+    hit = _known.get((scope, hash_key(secret)))
+    if hit is None or time.monotonic() - hit[0] >= seconds:
+        return None
+    return hit[1]
+
+
+def authenticate(
+    session: Session, secret: str, *, touch: bool = True, remember_in: str | None = None
+) -> Principal | None:
     """The caller a bearer key names, or None (unknown, malformed or revoked: all alike, so a
-    caller cannot tell which)."""
+    caller cannot tell which). With `remember_in` (a database's name) a key let in is
+    remembered for `remembered`."""
     if not looks_like_key(secret):
         return None
     row = session.exec(select(ApiKey).where(ApiKey.prefix == key_prefix(secret))).first()
@@ -117,4 +144,9 @@ def authenticate(session: Session, secret: str, *, touch: bool = True) -> Princi
             row.last_used_at = now
             session.add(row)
             session.commit()
-    return Principal(tenant=row.tenant_id, role=row.role, key_name=row.name, key_prefix=row.prefix)
+    who = Principal(tenant=row.tenant_id, role=row.role, key_name=row.name, key_prefix=row.prefix)
+    if remember_in is not None:
+        if len(_known) > 10_000:  # bounded: keys are few, but a process lives long
+            _known.clear()
+        _known[(remember_in, row.key_hash)] = (time.monotonic(), who)
+    return who

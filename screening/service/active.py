@@ -69,8 +69,36 @@ class ActiveView:
         }
 
 
+# In the server (`CACHE.serve_stale`), the view is read again at most this often per database,
+# and at once when a switch is announced (`forget_views`, called by the warm-up thread's
+# LISTEN): a screen asked for it up to three times, one query each, which cost about as much
+# as the matching itself. Everything derived from it names the versions it used, and the
+# previous index answers for a few seconds after any switch anyway, so a view half a second
+# old changes nothing a client could rely on. The CLI and in-process callers read it each time.
+VIEW_SECONDS = 0.5
+_views: dict[str, tuple[float, ActiveView]] = {}
+
+
+def forget_views() -> None:
+    """Read the active snapshots again on next use (a switch was announced)."""
+    _views.clear()
+
+
 def active_view(session: Session) -> ActiveView:
-    """One query: every source's active snapshot."""
+    """One query: every source's active snapshot (in the server, at most every VIEW_SECONDS)."""
+    if not CACHE.serve_stale:
+        return _read_view(session)
+    scope = session.get_bind().engine.url.render_as_string(hide_password=True)
+    hit = _views.get(scope)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < VIEW_SECONDS:
+        return hit[1]
+    view = _read_view(session)
+    _views[scope] = (now, view)  # one assignment: a reader sees the old pair or the new one
+    return view
+
+
+def _read_view(session: Session) -> ActiveView:
     rows = session.execute(
         sa_select(
             SourceRow.id,

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from ..db import engine_for
 from ..settings import Settings
 from ..snapshots import SWITCH_CHANNEL
-from . import devices, names
+from . import active, devices, names
 
 log = logging.getLogger("screening.cache")
 
@@ -38,6 +38,9 @@ def keep_warm(settings: Settings, stop: threading.Event, every: float = WATCH_SE
     listener = _Listener(engine)
     first = True
     while True:
+        # Woken by an announced switch or the period: read the active snapshots afresh (the
+        # server otherwise reuses its view for up to `active.VIEW_SECONDS`).
+        active.forget_views()
         try:
             with Session(engine, expire_on_commit=False) as session:
                 names.screen_context(session, settings)
