@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, ScreeningError
-from ..models_jobs import ScreenJob
 from ..schemas.jobs import JobOptions
 from . import screenfile, screenjobs, tenancy
 
@@ -60,7 +59,7 @@ def _safe_name(filename: str, fmt: str) -> str:
     return base if base.lower().endswith(f".{fmt}") else f"{base}.{fmt}"
 
 
-def run_job(svc: Screening, job: ScreenJob) -> str:
+def run_job(svc: Screening, job: screenjobs.Claimed) -> str:
     """Run a claimed job to its end: "done", "failed", or "lost" (another worker has it now,
     or it was deleted). Input errors fail the job with their sentence."""
     engine = svc.session.get_bind()
@@ -170,7 +169,7 @@ def _one_file(dst: Path) -> Path:
     return merged
 
 
-def _heartbeat(engine: Any, job: ScreenJob, beat: _Beat) -> None:
+def _heartbeat(engine: Any, job: screenjobs.Claimed, beat: _Beat) -> None:
     while not beat.stop.wait(screenjobs.HEARTBEAT_SECONDS):
         try:
             if not screenjobs.beat(engine, job, beat.rows, beat.total):

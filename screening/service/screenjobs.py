@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
 
@@ -137,7 +138,21 @@ def expire_jobs(session: Session, settings: Settings) -> int:
     return len(old)
 
 
-def claim_next(session: Session, worker: str) -> ScreenJob | None:
+@dataclass(frozen=True)
+class Claimed:
+    """A job as this worker took it, as plain values: never reloaded from the database (a
+    reload after another worker took over would hand this one the other's claim)."""
+
+    id: str
+    claim: int
+    tenant_id: str
+    filename: str
+    input_format: str
+    options: dict[str, Any]
+    rows_total: int | None
+
+
+def claim_next(session: Session, worker: str) -> Claimed | None:
     """Take the oldest job that is pending or whose worker stopped beating; None when there is
     none (or another worker took each candidate first)."""
     cutoff = now_utc() - STALE_JOB
@@ -146,19 +161,32 @@ def claim_next(session: Session, worker: str) -> ScreenJob | None:
         and_(col(ScreenJob.status) == "running", col(ScreenJob.heartbeat_at) < cutoff),
     )
     found = session.exec(
-        select(ScreenJob.id, ScreenJob.claim)
+        select(ScreenJob)
         .where(open_)
         .order_by(col(ScreenJob.created_at), col(ScreenJob.id))
         .limit(20)
     ).all()
-    for job_id, claim in found:
+    seen = [
+        Claimed(
+            j.id,
+            j.claim + 1,
+            j.tenant_id,
+            j.filename,
+            j.input_format,
+            dict(j.options),
+            j.rows_total,
+        )
+        for j in found
+    ]
+    session.rollback()  # nothing of these rows is kept in the session
+    for job in seen:
         now = now_utc()
         taken = session.execute(
             update(ScreenJob)
-            .where(col(ScreenJob.id) == job_id, col(ScreenJob.claim) == claim, open_)
+            .where(col(ScreenJob.id) == job.id, col(ScreenJob.claim) == job.claim - 1, open_)
             .values(
                 status="running",
-                claim=claim + 1,
+                claim=job.claim,
                 worker=worker[:200],
                 started_at=now,
                 heartbeat_at=now,
@@ -167,14 +195,11 @@ def claim_next(session: Session, worker: str) -> ScreenJob | None:
         )
         session.commit()
         if taken.rowcount == 1:  # type: ignore[attr-defined]
-            job = session.get(ScreenJob, job_id)
-            if job is not None:
-                session.refresh(job)
-                return job
+            return job
     return None
 
 
-def _mine(job: ScreenJob) -> Any:
+def _mine(job: Claimed) -> Any:
     return and_(
         col(ScreenJob.id) == job.id,
         col(ScreenJob.claim) == job.claim,
@@ -182,7 +207,7 @@ def _mine(job: ScreenJob) -> Any:
     )
 
 
-def beat(engine: Engine, job: ScreenJob, rows_done: int, rows_total: int | None) -> bool:
+def beat(engine: Engine, job: Claimed, rows_done: int, rows_total: int | None) -> bool:
     """Record progress and a heartbeat; False when the job is no longer this worker's
     (removed, or taken over after this worker was presumed dead)."""
     values: dict[str, Any] = {"heartbeat_at": now_utc(), "rows_done": rows_done}
@@ -197,7 +222,7 @@ def beat(engine: Engine, job: ScreenJob, rows_done: int, rows_total: int | None)
 def finish(
     session: Session,
     settings: Settings,
-    job: ScreenJob,
+    job: Claimed,
     result: IO[bytes],
     *,
     rows: int,
@@ -244,7 +269,7 @@ def finish(
     return True
 
 
-def fail(session: Session, job: ScreenJob, error: str) -> bool:
+def fail(session: Session, job: Claimed, error: str) -> bool:
     """Mark the job failed with its sentence (if it is still this worker's)."""
     now = now_utc()
     failed = session.execute(
