@@ -93,6 +93,11 @@ def items_of(report: Report) -> Sequence[DeviceItem]:
     return report.devices if isinstance(report, InventoryReport) else report.items
 
 
+def severity(by_tier: dict[str, int]) -> tuple[int, ...]:
+    """A sort key putting the worst first: fewer prohibited sorts later, then fewer high, ..."""
+    return (*(-by_tier.get(t, 0) for t in TIERS), -sum(by_tier.values()))
+
+
 @dataclass
 class Group:
     """One bar of the per-site (inventory) or per-vendor (order) chart."""
@@ -104,13 +109,14 @@ class Group:
 
 
 def groups(report: Report) -> list[Group]:
-    """The chart's bars in the report's order (the worst sites or vendors first); each
-    segment's width is relative to the largest bar so that bars compare across sites, and
-    `words` says the same counts as text."""
+    """The chart's bars, the worst sites (or vendors) first: most prohibited devices, then
+    most high, and so on, then the most devices; each segment's width is relative to the
+    largest bar so that bars compare across sites, and `words` says the same counts as text."""
     if isinstance(report, InventoryReport):
         raw = [(g.site, g.by_tier) for g in report.sites]
     else:
         raw = [(g.vendor, g.by_tier) for g in report.vendors]
+    raw.sort(key=lambda g: (severity(g[1]), g[0]))
     most = max((sum(c.values()) for _, c in raw), default=0) or 1
     out: list[Group] = []
     for name, counts in raw:
