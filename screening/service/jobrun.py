@@ -25,7 +25,7 @@ from ..schemas.jobs import JobOptions
 from . import screenfile, screenjobs, tenancy
 
 if TYPE_CHECKING:
-    from .core import NameTable, Screening
+    from .core import Screening
 
 log = logging.getLogger("screening.jobs")
 
@@ -182,91 +182,27 @@ def _heartbeat(engine: Any, job: screenjobs.Claimed, beat: _Beat) -> None:
 def screen_file(
     svc: Screening, src: Path, dst: Path, options: JobOptions, tenant: str, beat: _Beat
 ) -> int:
-    """Screen `src` into `dst` with the bulk engine (`service/bulk.py`); the rows written.
-    Until that engine is built, the local path of `screen --file` does it here."""
+    """Screen `src` into `dst` with the bulk engine (`service/bulk.py`, the one path of
+    `screen --file` too); the rows written."""
     from . import bulk
 
-    engine = options.engine or svc.settings.job_engine
-    try:
-        summary = bulk.screen_table(
-            svc,
-            src,
-            dst,  # its suffix (.csv, .parquet) says the format: one file
-            engine=engine,
-            scheduler=svc.settings.job_dask_scheduler or None,
-            kind=options.kind,
-            threshold=options.threshold,
-            sources=options.sources,
-            tenant=tenant,
-            progress=beat.progress,
-        )
-        return summary.rows
-    except NotImplementedError:
-        if engine != "local":
-            raise InputError(
-                f"engine {engine!r} is not available on this job worker (local is)"
-            ) from None
-    return _screen_local(svc, src, dst, options, tenant, beat)
-
-
-def _screen_local(
-    svc: Screening, src: Path, dst: Path, options: JobOptions, tenant: str, beat: _Beat
-) -> int:
-    table = read_table(svc, src)
-    done = 0
-
-    def advance(n: int) -> None:
-        nonlocal done
-        done += n
-        beat.progress(done, beat.total)
-
-    big = (beat.total or src.stat().st_size // 40) > 2000
-    rows = svc.screen_names(
-        table,
+    summary = bulk.screen_table(
+        svc,
+        src,
+        dst,  # its suffix (.csv, .parquet) says the format: one file
+        engine=options.engine or svc.settings.job_engine,
+        scheduler=svc.settings.job_dask_scheduler or None,
         kind=options.kind,
         threshold=options.threshold,
         sources=options.sources,
-        workers=(os.cpu_count() or 1) if big else 1,
-        progress=advance,
         tenant=tenant,
+        progress=beat.progress,
     )
-    if options.output == "parquet":
-        return _write_parquet(table, rows, dst)
-    written = 0
-    with dst.open("w", encoding="utf-8", newline="") as out:
-        counted = _Counted(rows)
-        for text in svc.names_csv(table, counted):
-            out.write(text)
-        written = counted.n
-    return written
-
-
-class _Counted:
-    """The rows, counted as they pass."""
-
-    def __init__(self, rows: Iterator[dict[str, Any]]) -> None:
-        self.rows, self.n = rows, 0
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        for row in self.rows:
-            self.n += 1
-            yield row
-
-
-def read_table(svc: Screening, src: Path) -> NameTable:
-    """The names of a job's upload, CSV or Parquet (by its stored name's suffix); a row the
-    CSV reader cannot take stops the job with its row number."""
-    from .core import NameTable
-
-    if src.suffix == ".parquet":
-        header, rows = parquet_rows(src)
-        return NameTable(header, rows)
-    data = src.read_bytes()
-    table = svc.read_names(data, src.name, as_csv=True)
-    return NameTable(table.header, csv_guarded(table.rows, src.name))
+    return summary.rows
 
 
 def csv_guarded(rows: Iterator[dict[str, str]], name: str) -> Iterator[dict[str, str]]:
+    """The rows of a CSV reader; one it cannot take is an input error naming its row."""
     n = 0
     try:
         for row in rows:
@@ -294,45 +230,3 @@ def parquet_schema(path_or_file: Any, name: str) -> tuple[list[str], int]:
             f"{name}: column(s) {', '.join(clash)[:200]} would be overwritten by the results"
         )
     return header, int(meta.metadata.num_rows)
-
-
-def parquet_rows(path: Path) -> tuple[list[str], Iterator[dict[str, str]]]:
-    pq = _arrow("pyarrow.parquet")
-
-    header, _ = parquet_schema(path, path.name)
-
-    def rows() -> Iterator[dict[str, str]]:
-        done = 0
-        try:
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=8192):
-                for row in batch.to_pylist():
-                    done += 1
-                    yield {k: "" if v is None else str(v) for k, v in row.items()}
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{path.name}: row {done + 1}: {str(exc)[:200]}") from None
-
-    return header, rows()
-
-
-_TYPES = {"match": "bool_", "score": "float64", "hits": "int64"}
-
-
-def _write_parquet(table: NameTable, rows: Any, dst: Path) -> int:
-    """One Parquet file: the input columns as text, the result columns typed."""
-    pa = _arrow("pyarrow")
-    pq = _arrow("pyarrow.parquet")
-
-    columns = table.header + list(screenfile.OUT_COLUMNS)
-    schema = pa.schema([(c, getattr(pa, _TYPES.get(c, "string"))()) for c in columns])
-    n = 0
-    with pq.ParquetWriter(dst, schema) as writer:
-        batch: list[dict[str, Any]] = []
-        for row in rows:
-            batch.append({c: row.get(c) for c in columns})
-            n += 1
-            if len(batch) == 8192:
-                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-                batch = []
-        if batch or n == 0:
-            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-    return n
