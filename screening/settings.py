@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # Webhook targets on loopback or private addresses are refused unless this is true (a
     # webhook must not become a way into the internal network); each attempt's timeout.
     webhook_allow_private: bool = False
+    # Session cookies are Secure when the page is served over https; set this when a proxy ends
+    # TLS and does not forward the scheme.
+    secure_cookies: bool = False
     # `refresh --every`: how often a process that does not lead the scheduled refresh tries to
     # take the lead (the bound on a takeover after the leader dies).
     leader_poll: float = 5.0
