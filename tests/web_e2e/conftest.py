@@ -196,8 +196,6 @@ def _start(backend: str, tmp: Path, **extra_env: str) -> Iterator[Site]:
     proc: _Process | None = None
     try:
         site.cli("refresh", "--offline", *(f"--source={s}" for s in LISTS))
-        # The first admin key serve would make and print: made before it starts, so it does not.
-        site.key("default", "admin")
         proc = _Process(env, port, site.log)
         proc.wait_ready()
         yield site
@@ -255,10 +253,13 @@ def sign_in(browser: Any, site: Site, person: Person) -> Any:
     return page
 
 
-def screenshot(page: Any, site: Site, name: str) -> Path:
-    """The page as a person sees it, kept as a test artifact (test-artifacts/screenshots/);
-    named by backend so that both runs' pages are there to compare."""
+def screenshot(page: Any, site: Site, name: str, full_page: bool = True) -> Path | None:
+    """The page as a person sees it, kept as a test artifact: test-artifacts/screenshots/
+    <name>.png. Taken in the SQLite run only (the pages do not depend on the database, and
+    each full-page PNG costs CPU the suite's budget does not have twice)."""
+    if site.backend != "sqlite":
+        return None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{site.backend}-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
     return path

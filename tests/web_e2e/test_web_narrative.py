@@ -167,7 +167,7 @@ def test_inventory_report_has_site_chart_and_devices(server: Site, story: dict[s
     assert devices.count() == len(rows)
     assets = set(page.locator("#devices tbody tr td:nth-child(2)").all_inner_texts())
     assert assets == {r["asset_id"] for r in rows}
-    screenshot(page, server, "inventory")
+    screenshot(page, server, "inventory", full_page=False)
     page.goto("/inventories")
     screenshot(page, server, "inventories")
 
@@ -215,15 +215,23 @@ def test_alert_from_custom_list_change(server: Site, story: dict[str, Any]) -> N
 
 def test_every_other_page(server: Site, story: dict[str, Any]) -> None:
     page = _page(story)
-    for path, name in (
-        ("/", "overview"),
-        ("/screen?name=Hikvision", "screen"),
-        ("/lists", "lists"),
-        ("/admin", "admin"),
+    alice, bob = server.people["alice"].email, server.people["bob"].email
+    for path, name, shows in (
+        # The latest inventory's chart and the unread alert about the in-house list's vendor.
+        ("/", "overview", ("inventory.csv", IN_HOUSE)),
+        ("/screen?name=Hikvision", "screen", ("us_ndaa_889", "us_fcc_covered")),
+        ("/lists", "lists", ("custom:tenant-a:suppliers", "us_ndaa_889")),
+        ("/lists/custom:tenant-a:suppliers", "list", ("custom:tenant-a:suppliers",)),
+        ("/admin", "admin", (alice,)),
+        ("/admin/audit", "admin-audit", (alice, "vendor")),
     ):
         reply = page.goto(path)
         assert reply is not None and reply.status == 200, path
         assert page.get_by_role("heading", level=1).count() == 1, path
+        text = page.locator("main").inner_text()
+        for expected in shows:
+            assert expected in text, (path, expected, text[:2000])
+        assert bob not in text, path
         screenshot(page, server, name)
 
 
