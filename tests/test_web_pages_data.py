@@ -435,7 +435,9 @@ def test_admin_adds_and_disables_a_person(client: TestClient) -> None:
     assert off.status_code == 303 and "disabled" in state()
 
 
-def test_the_audit_trail_pages(client: TestClient) -> None:
+def test_the_audit_trail_pages(client: TestClient, stored: str) -> None:
+    stores = doc(client.get("/admin/audit", params={"action": "inventory.store"}).text)
+    assert stores.xpath(f'//table[@id="audit"]//a[@href="/inventories/{stored}"]')
     for i in range(3):
         client.post("/admin/keys", data={**CSRF, "role": "ci", "name": f"k{i}"})
     import screening.api.web.pages_admin as pa

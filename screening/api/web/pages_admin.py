@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from ...errors import ForbiddenError, InputError, NotFoundError
 from ...schemas.accounts import NewKey
 from ...schemas.monitoring import ALERT_TYPES, NewWebhook, WebhookIn
-from ...service import auditview
+from ...service import auditview, webviews
 from ..deps import ScreeningDep
 from .pages_datakit import missing, page
 from .session import PageAdmin, PageUser, WebUser
@@ -268,4 +268,5 @@ def audit(
         before=before,
         query=query,
         filters={"action": action, "actor": actor},
+        change_text=webviews.change_text,
     )
