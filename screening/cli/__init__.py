@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import typer
 
-from . import check, devices, keys, lists, monitor, screen, users, vendors
+from . import check, devices, jobs, keys, lists, monitor, screen, users, vendors
 from ._common import EXIT_DATA, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_REFRESH_FAILED
 
 app = typer.Typer(
@@ -22,7 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-for group in (lists, screen, devices, check, keys, users, vendors, monitor):
+for group in (lists, screen, devices, check, keys, users, vendors, monitor, jobs):
     group.register(app)
 
 __all__ = [

@@ -382,15 +382,22 @@ def serve(
     import subprocess
     import sys
 
-    monitor = subprocess.Popen(
-        [sys.executable, "-m", "screening", "monitor", "run", "--every", "2"],
-        stdin=subprocess.DEVNULL,
-    )
+    # Asynchronous screening jobs (POST /v1/jobs/screen) in another: a job of a million names
+    # must hold up neither the web workers nor the re-screening alerts.
+    helpers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "screening", *command, "--every", "2"],
+            stdin=subprocess.DEVNULL,
+        )
+        for command in (("monitor", "run"), ("jobs", "work"))
+    ]
     try:
         run(h, p, n)
     finally:
-        monitor.terminate()
-        try:
-            monitor.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            monitor.kill()
+        for helper in helpers:
+            helper.terminate()
+        for helper in helpers:
+            try:
+                helper.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                helper.kill()
