@@ -224,6 +224,23 @@ def test_parquet_is_written_a_batch_at_a_time(tmp_path: Path) -> None:
     assert (meta.num_rows, meta.num_row_groups) == (2500, 3)
 
 
+def test_csv_input_is_streamed_in_utf8_or_utf16_and_bad_bytes_are_named(tmp_path: Path) -> None:
+    src = tmp_path / "vendors.csv"
+    src.write_text("name,country\nHikvision,CN\nDahua Technology,\n", encoding="utf-16")
+    with tables.open_names(src) as table:
+        assert (table.header, table.format, table.total) == (["name", "country"], "csv", None)
+        assert list(table.rows) == [
+            {"name": "Hikvision", "country": "CN"},
+            {"name": "Dahua Technology", "country": ""},
+        ]
+    src.write_bytes(b"name\nHikvision\nDahua \xff Technology\n")
+    with (
+        pytest.raises(InputError, match=r"vendors\.csv: not UTF-8 text"),
+        tables.open_names(src) as table,
+    ):
+        list(table.rows)
+
+
 def test_parquet_without_a_name_column_is_an_input_error(svc: Screening, tmp_path: Path) -> None:
     src = tmp_path / "vendors.parquet"
     pq.write_table(pa.table({"vendor": ["Hikvision"]}), src)

@@ -70,7 +70,10 @@ def screen(
     ] = None,
     dask_workers: Annotated[
         int | None,
-        typer.Option(help="--engine dask without --scheduler: worker processes (default cores)."),
+        typer.Option(
+            help="Worker processes: of the local Dask cluster (--engine dask without "
+            "--scheduler), or the local engine's (default every core for over 2,000 rows)."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     explain: Annotated[

@@ -39,7 +39,19 @@ class _DaskPool:
         ]
 
         def wait() -> list[list[Row]]:
-            done: list[list[Row]] = self.client.gather(futures)
+            from concurrent.futures import CancelledError
+
+            from distributed import KilledWorker
+
+            try:
+                done: list[list[Row]] = self.client.gather(futures)
+            except (KilledWorker, CancelledError, OSError, TimeoutError) as exc:
+                # A worker died or the scheduler went away: nothing was written past the
+                # rows already out, and the user is told which cluster failed.
+                raise ConfigError(
+                    f"Dask cluster at {self.client.scheduler.address}: lost while screening "
+                    f"({type(exc).__name__}: {str(exc)[:160]})"
+                ) from exc
             return done
 
         return wait

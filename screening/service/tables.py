@@ -95,7 +95,8 @@ def _csv_rows(path: Path, reader: csv.DictReader[str]) -> Iterator[dict[str, str
 def _csv_error(path: Path, reader: csv.DictReader[str], exc: Exception) -> InputError:
     line = max(reader.line_num, 1)
     if isinstance(exc, UnicodeDecodeError):
-        return InputError(f"{path}: line {line}: not UTF-8 text; save it as UTF-8 CSV")
+        # Text is decoded a block ahead of the rows: the bad byte is at or after this line.
+        return InputError(f"{path}: not UTF-8 text (after line {line}); save it as UTF-8 CSV")
     return InputError(f"{path}: line {line}: not readable as CSV ({str(exc)[:120]})")
 
 
