@@ -485,8 +485,12 @@ def test_an_analyst_may_not_administer(
 ) -> None:
     app, _, _ = web
     as_user(app, "default", "analyst", csrf="tok")
-    assert client.get("/admin").status_code == 403
-    assert client.get("/admin/audit").status_code == 403
+    for path in ("/admin", "/admin/audit", "/admin/webhooks/x"):
+        refused = client.get(path)
+        assert refused.status_code == 403 and refused.headers["content-type"].startswith(
+            "text/html"
+        )
+        assert "Only an administrator" in refused.text
     for path in ADMIN_FORMS:
         r = client.post(path, data={"csrf_token": "tok", "role": "admin", "url": "https://x.test"})
         assert r.status_code == 403, path

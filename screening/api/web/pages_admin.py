@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from ...errors import ForbiddenError, InputError, NotFoundError
+from ...errors import InputError, NotFoundError
 from ...schemas.accounts import NewKey
 from ...schemas.monitoring import ALERT_TYPES, NewWebhook, WebhookIn
 from ...service import auditview, webviews
@@ -31,9 +31,13 @@ DONE = {
 }
 
 
-def _admin_only(user: WebUser) -> None:
-    if user.principal.role != "admin":
-        raise ForbiddenError(f"a {user.principal.role} may not see the administration pages")
+def _refused(request: Request, user: WebUser) -> HTMLResponse | None:
+    """A 403 page for anyone but an admin (None for an admin)."""
+    if user.principal.role == "admin":
+        return None
+    who = user.principal
+    why = f"Only an administrator of {who.tenant} sees this page (you are {who.role})."
+    return page(request, "_d_forbidden.html", user, status=403, why=why)
 
 
 def _users(svc: ScreeningDep, tenant: str) -> list[Any] | None:
@@ -81,8 +85,7 @@ def admin(
     done: Annotated[str, Query(max_length=40)] = "",
 ) -> HTMLResponse:
     """People, keys and webhooks of the tenant; the audit trail is on its own page."""
-    _admin_only(user)
-    return _admin_page(request, user, svc, done=done)
+    return _refused(request, user) or _admin_page(request, user, svc, done=done)
 
 
 @router.post("/keys", response_class=HTMLResponse)
@@ -212,7 +215,8 @@ def delete_webhook(request: Request, hook_id: str, user: PageAdmin, svc: Screeni
 @router.get("/webhooks/{hook_id}", response_class=HTMLResponse)
 def webhook_page(request: Request, hook_id: str, user: PageUser, svc: ScreeningDep) -> HTMLResponse:
     """A webhook and its delivery log, newest first."""
-    _admin_only(user)
+    if refused := _refused(request, user):
+        return refused
     tenant = user.principal.tenant
     hook = next((h for h in svc.webhooks(tenant) if h.id == hook_id), None)
     if hook is None:
@@ -247,7 +251,8 @@ def audit(
     actor: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     """The audit trail, newest first, a page at a time, filtered by action (prefix) and actor."""
-    _admin_only(user)
+    if refused := _refused(request, user):
+        return refused
     entries = auditview.latest(
         svc,
         user.principal.tenant,
