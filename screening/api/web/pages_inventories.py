@@ -135,12 +135,17 @@ _SUFFIX = {"csv": "csv", "json": "json", "html": "html"}
 
 
 @router.get("/inventories/{report_id}/download.{fmt}")
-def download(report_id: str, fmt: str, user: PageUser, svc: ScreeningDep) -> Response:
+def download(
+    request: Request, report_id: str, fmt: str, user: PageUser, svc: ScreeningDep
+) -> Response:
     """The stored report as CSV (formula-like cells neutralised), JSON or the self-contained
     HTML page, through the same renderers as the API and the CLI."""
-    if fmt not in _SUFFIX:
-        raise NotFoundError(f"no download as {fmt[:20]!r}: csv, json or html")
-    report = svc.report(report_id, user.principal.tenant)
+    try:
+        if fmt not in _SUFFIX:
+            raise NotFoundError(f"no download as {fmt[:20]!r}: csv, json or html")
+        report = svc.report(report_id, user.principal.tenant)
+    except NotFoundError:
+        return missing(request, user, "such download", "/inventories", "Stored reports")
     renderer = RENDERERS[fmt]
     name = f"report-{report_id[:40]}.{_SUFFIX[fmt]}"
     return Response(
