@@ -373,6 +373,13 @@ def _text(value: object) -> object:
     return value
 
 
+@lru_cache(maxsize=1 << 16, typed=True)
+def _cell_text(value: object) -> str:
+    """A cell's CSV text, once per distinct value (bulk files repeat their names, kinds and
+    results); `typed`: True, 1 and 1.0 are three cells."""
+    return neutralise(_text(value))
+
+
 def csv_lines(rows: Iterable[Row], columns: list[str], batch: int = 2000) -> Iterator[str]:
     """The header, then the rows as CSV text in blocks; scores with 4 decimals, booleans
     `true`/`false`, and every cell a spreadsheet would run as a formula neutralised (input
@@ -381,7 +388,7 @@ def csv_lines(rows: Iterable[Row], columns: list[str], batch: int = 2000) -> Ite
     writer = csv.writer(buf)
     writer.writerow([neutralise(c) for c in columns])
     for n, row in enumerate(rows, start=1):
-        writer.writerow([neutralise(_text(row.get(c, ""))) for c in columns])
+        writer.writerow([_cell_text(row.get(c, "")) for c in columns])
         if n % batch == 0:
             yield buf.getvalue()
             buf.seek(0)
