@@ -3,12 +3,12 @@ and sessions, its own state directory and database: SQLite, or a fresh PostgreSQ
 driven by a real browser (Playwright for Python over Debian's Chromium; no browser is ever
 downloaded).
 
-Each server has a fresh database loaded with three small real lists by `screening refresh
---offline --source ...` and is started with `--no-load-bundled` (one web worker and the
-monitor `serve` starts), as tests/test_monitoring.py keeps to small lists: the whole bundle
-would cost seconds of CPU per index build, and every custom-list change rebuilds it. People
-and keys are made with the CLI, as an operator would (`screening users create ...
---password-stdin`, `screening keys create`).
+Each server has a fresh database loaded with three small real lists (what `screening
+refresh --offline --source ...` does, run in this process) and is started with
+`--no-load-bundled` (one web worker and the monitor `serve` starts), as tests/test_monitoring.py
+keeps to small lists: the whole bundle would cost seconds of CPU per index build, and every
+custom-list change rebuilds it. People and keys are made with the CLI, as an operator would
+(`screening users create ... --password-stdin`, `screening keys create`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import pytest
 
 from screening.settings import REPO_ROOT
 
-from ..conftest import BACKENDS, PG_ENV, Database
+from ..conftest import BACKENDS, PG_ENV, Database, make_settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -176,6 +176,19 @@ class _Process:
             time.sleep(0.5)  # the group's other members (the monitor) end with it
 
 
+def _load_lists(database: Database, state: Path) -> None:
+    """`screening refresh --offline --source ...` for LISTS, in this process (as
+    tests/test_monitoring.py does: a CLI process would spend a second importing first)."""
+    from screening.service import Screening
+
+    with database.session() as session:
+        done = Screening(session, make_settings(database.url, state)).refresh(
+            list(LISTS), offline=True
+        )
+        assert [o.result for o in done] == ["created"] * len(LISTS), done
+    database.engine.dispose()
+
+
 def _start(backend: str, tmp: Path, **extra_env: str) -> Iterator[Site]:
     if backend == "postgres" and not os.environ.get(PG_ENV):
         if os.environ.get("CI") == "true":
@@ -195,7 +208,7 @@ def _start(backend: str, tmp: Path, **extra_env: str) -> Iterator[Site]:
     site = Site(backend=backend, base=f"http://127.0.0.1:{port}", env=env, log=tmp / "serve.log")
     proc: _Process | None = None
     try:
-        site.cli("refresh", "--offline", *(f"--source={s}" for s in LISTS))
+        _load_lists(database, tmp / "state")
         proc = _Process(env, port, site.log)
         proc.wait_ready()
         yield site
