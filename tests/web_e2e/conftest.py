@@ -222,7 +222,9 @@ def _start(backend: str, tmp: Path, **extra_env: str) -> Iterator[Site]:
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Site]:
-    """A running server per backend (SQLite; PostgreSQL when SCREENING_TEST_POSTGRES_URL)."""
+    """A running server per backend (SQLite; PostgreSQL when SCREENING_TEST_POSTGRES_URL), for
+    the browser tests: without a browser they skip before starting it."""
+    chromium_or_skip()
     yield from _start(request.param, tmp_path_factory.mktemp(f"web-{request.param}"))
 
 

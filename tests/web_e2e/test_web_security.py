@@ -302,6 +302,33 @@ def test_session_cookie_flags(sec: dict[str, Any], browser: Any) -> None:
     page.context.close()
 
 
+def test_sign_out_ends_the_session_on_the_server(sec: dict[str, Any]) -> None:
+    site: Site = sec["site"]
+    client = signed_in(site, site.people["carol"])
+    kept = client.cookies[SESSION_COOKIE]
+    token = csrf_of(client.get("/").text)
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 303
+    # The old cookie, sent again (as a thief who copied it would), signs nobody in.
+    stale = httpx.Client(base_url=site.base, timeout=60, cookies={SESSION_COOKIE: kept})
+    assert stale.get("/vendors").status_code == 303
+
+
+def test_sign_in_goes_back_only_to_this_site(sec: dict[str, Any]) -> None:
+    site: Site = sec["site"]
+    carol = site.people["carol"]
+    for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        client = httpx.Client(base_url=site.base, timeout=60)
+        token = csrf_of(client.get("/login", params={"next": target}).text)
+        fields = {"email": carol.email, "password": carol.password, "csrf_token": token}
+        done = client.post("/login", data=fields | {"next": target})
+        assert done.status_code == 303 and done.headers["location"] == "/", (target, done.headers)
+    client = httpx.Client(base_url=site.base, timeout=60)
+    token = csrf_of(client.get("/login").text)
+    fields = {"email": carol.email, "password": carol.password, "csrf_token": token}
+    done = client.post("/login", data=fields | {"next": "/alerts?unread=yes"})
+    assert done.headers["location"] == "/alerts?unread=yes"  # a page of this site is kept
+
+
 # -- throttling ----------------------------------------------------------------------------------
 def test_failed_sign_ins_are_throttled_per_email(sec: dict[str, Any]) -> None:
     site: Site = sec["site"]
