@@ -30,7 +30,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .align import DISTINCTIVE, SimCache, token_pair_similarity
+from .align import DISTINCTIVE, SimCache
 from .entries import (
     Entity,
     IndexEntry,
@@ -41,6 +41,7 @@ from .entries import (
 from .features import initials
 from .lexicon import canonical_word, phonetic_key
 from .normalize import NameAnalysis, Token, analyse_name, make_analysis
+from .similarity import similar
 from .variants import loose_key
 
 __all__ = ["FORMAT", "Entity", "Index", "IndexEntry", "entries_from_record"]
@@ -109,6 +110,7 @@ class Index:
         self.entity_names = array("I")  # the first name of each entity
         self.name_types: list[str] = []
         self.tokens: list[str] = []
+        self._phonetics: dict[int, str] = {}  # of vocabulary tokens, as queries need them
         self.postings: list[array[int]] = []
         self.deletes: dict[str, Ids] = {}
         self.phonetic: dict[str, Ids] = {}
@@ -315,11 +317,10 @@ class Index:
             if t in found:
                 continue
             other = self.tokens[t]
-            key = (word, other, True, True)
-            hit = cache.get(key)
-            if hit is None:
-                hit = token_pair_similarity(word, other, phon, phonetic_key(other), True, True)
-                cache[key] = hit
+            po = self._phonetics.get(t)
+            if po is None:
+                po = self._phonetics[t] = phonetic_key(other)
+            hit = similar(word, other, phon, po, True, True, cache)
             if hit[0] > 0:
                 found[t] = hit[0]
         return found

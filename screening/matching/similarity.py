@@ -21,7 +21,11 @@ __all__ = [
     "token_pair_similarity",
 ]
 
-SimCache = dict[tuple[str, str, bool, bool], tuple[float, str]]
+# Keyed by everything the similarity depends on: the two words, the flags, and the length of
+# their shared phonetic key (0 when the keys differ or were not given). Without the last, a pair
+# first met through a join (no phonetic keys) kept its lower score for every later query, so an
+# answer depended on the names screened before it.
+SimCache = dict[tuple[str, str, bool, bool, int], tuple[float, str]]
 TYPO_SOUND_ALIKE = 0.92  # a typo that keeps the consonants (Khaled/Khalid, Barkat/Barakat)
 SOUND_ALIKE = 0.75  # same phonetic key, same script
 SOUND_ALIKE_ACROSS = 0.85  # same phonetic key, one name transliterated from another script
@@ -198,7 +202,7 @@ def similar(
 ) -> tuple[float, str]:
     if a == b:
         return 1.0, "same"
-    key = (a, b, person, across)
+    key = (a, b, person, across, len(pa) if pa == pb else 0)
     hit = cache.get(key)
     if hit is None:
         hit = token_pair_similarity(a, b, pa, pb, person, across)
