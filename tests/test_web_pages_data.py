@@ -293,6 +293,26 @@ def test_the_upload_script_is_served_by_the_app(client: TestClient) -> None:
     assert page.xpath('//progress[@id="upload-progress"]')
 
 
+def test_the_upload_script_gets_the_reports_address(client: TestClient) -> None:
+    r = client.post(
+        "/inventories",
+        data={**CSRF, "profile": "default", "kind": "inventory"},
+        files={"file": ("bad.csv", BAD_ROWS.read_bytes(), "text/csv")},
+        headers={"X-Upload-Progress": "1"},
+    )
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    where = r.json()["location"]
+    assert re.fullmatch(r"/inventories/[^/]+", where)
+    assert client.get(where).status_code == 200
+    refused = client.post(
+        "/inventories",
+        data={**CSRF, "profile": "default"},
+        files={"file": ("x.csv", NO_COLUMNS.read_bytes(), "text/csv")},
+        headers={"X-Upload-Progress": "1"},
+    )
+    assert refused.status_code == 400 and refused.headers["content-type"].startswith("text/html")
+
+
 def test_a_ci_principal_may_not_upload(
     web: tuple[FastAPI, TestClient, Settings], client: TestClient
 ) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ...errors import InputError, NotFoundError
 from ...service import RENDERERS
@@ -22,6 +22,7 @@ router = APIRouter(include_in_schema=False)
 # An estate of thousands of sites would make a chart nobody reads: the worst sites come first
 # (the report's order), the rest are counted and reachable through the site filter.
 CHART_BARS = 40
+PROGRESS_HEADER = "x-upload-progress"
 KINDS = {"inventory": "Installed devices (inventory)", "po": "A quote or purchase order"}
 
 
@@ -86,7 +87,13 @@ def upload(
         return _list_page(
             request, user, svc, status=400, error=exc.detail, profile=profile, kind=kind
         )
-    return RedirectResponse(f"/inventories/{report.id}", status_code=303)
+    where = f"/inventories/{report.id}"
+    if request.headers.get(PROGRESS_HEADER) == "1":
+        # The upload script asks for the address rather than a redirect: an XMLHttpRequest
+        # follows redirects itself, so the report (a large one takes seconds to read back)
+        # would be read once for the script and again when the browser goes there.
+        return JSONResponse({"location": where})
+    return RedirectResponse(where, status_code=303)
 
 
 @router.get("/inventories/{report_id}", response_class=HTMLResponse)

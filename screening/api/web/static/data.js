@@ -1,7 +1,7 @@
 // Upload progress for the inventories page (progressive enhancement: without this script the
 // form posts normally). The file is sent with XMLHttpRequest so that its upload progress can
 // be shown; the server scores the whole file before answering, so once every byte is sent the
-// bar turns indeterminate until the report page arrives, which then replaces this page.
+// bar turns indeterminate until the server answers with the stored report's address.
 (function () {
   "use strict";
   var form = document.getElementById("upload-form");
@@ -14,6 +14,9 @@
     var button = form.querySelector("button[type=submit]");
     var xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
+    // Answered with the stored report's address (JSON) instead of a redirect, so that the
+    // report is read once, by the page the browser then opens.
+    xhr.setRequestHeader("X-Upload-Progress", "1");
     xhr.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) {
         bar.max = e.total;
@@ -26,11 +29,16 @@
       words.textContent = "Sent; scoring every row…";
     });
     xhr.addEventListener("load", function () {
-      // A stored report: the browser followed the redirect to its page. A refused file: the
-      // form again, with the reason. Either way, show what the server answered.
-      if (xhr.responseURL && xhr.responseURL.indexOf("/inventories/") !== -1 && xhr.status === 200) {
-        window.location.assign(xhr.responseURL);
-        return;
+      // A stored report: go to its page. A refused file: the form again, with the reason
+      // (or the server's error), shown as it came.
+      var type = xhr.getResponseHeader("Content-Type") || "";
+      if (xhr.status === 200 && type.indexOf("application/json") === 0) {
+        var where = JSON.parse(xhr.responseText).location;
+        if (typeof where === "string" && where.indexOf("/inventories/") === 0) {
+          words.textContent = "Scored; opening the report…";
+          window.location.assign(where);
+          return;
+        }
       }
       document.open();
       document.write(xhr.responseText);
