@@ -22,6 +22,7 @@ from screening.settings import REPO_ROOT, Settings
 FIXTURES = Path(__file__).parent / "fixtures"
 DATA = REPO_ROOT / "data"
 PG_ENV = "SCREENING_TEST_POSTGRES_URL"
+LOCAL_CSRF = "local"  # the local administrator's CSRF token in test state directories
 
 
 def read_dir(path: Path) -> dict[str, bytes]:
@@ -110,7 +111,15 @@ def make_settings(db_url: str, tmp: Path, **kw: object) -> Settings:
         "auth": "off",
     }
     base.update(kw)
-    return Settings(**base)  # type: ignore[arg-type]
+    settings = Settings(**base)  # type: ignore[arg-type]
+    # The local administrator's CSRF token (auth off) is random per state directory; tests'
+    # directories get a known one, so that a form can be posted without reading a page first
+    # (tests/test_web_signin.py checks that a fresh directory gets a random one).
+    token = Path(settings.state_dir) / "local-csrf"
+    if not token.exists():
+        token.parent.mkdir(parents=True, exist_ok=True)
+        token.write_text(LOCAL_CSRF, encoding="ascii")
+    return settings
 
 
 class _Template:

@@ -322,3 +322,23 @@ def test_with_authentication_off_the_visitor_is_the_local_admin(site: Site) -> N
         assert c.get("/login", params={"next": "/_probe/page"}).headers["location"] == (
             "/_probe/page"
         )
+
+
+def test_without_authentication_the_form_token_is_random_per_state_directory(
+    site: Site, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """With auth off there is no session to hold a CSRF token; a fixed one would let any web
+    page the local user opens post forms to the service on loopback. Each state directory
+    (shared by the service's workers) gets a random one; a forged or the old fixed token fails."""
+    tokens = []
+    for _ in range(2):
+        state = tmp_path_factory.mktemp("fresh-state")
+        off = site.settings.model_copy(update={"auth": "off", "state_dir": state})
+        with TestClient(probe(make_app(off)), follow_redirects=False) as c:
+            for forged in ("local", "", "x" * 43):
+                assert c.post("/_probe/admin", data={"csrf_token": forged}).status_code == 403
+            token = (state / "local-csrf").read_text(encoding="ascii")
+            assert len(token) >= 40
+            assert c.post("/_probe/admin", data={"csrf_token": token}).status_code == 200
+            tokens.append(token)
+    assert tokens[0] != tokens[1]

@@ -19,7 +19,11 @@ the page was served over https. The JSON API never reads it (keys only, so it ne
 from __future__ import annotations
 
 import hmac
+import os
+import secrets
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -50,11 +54,28 @@ class SignInRequired(Exception):
         self.next_path = next_path
 
 
-_LOCAL = WebUser(
-    principal=Principal(tenant="default", role="admin", key_name="local (authentication off)"),
-    email="local",
-    csrf="local",
-)
+_LOCAL_ADMIN = Principal(tenant="default", role="admin", key_name="local (authentication off)")
+
+
+@lru_cache(maxsize=4)
+def _local_csrf(state_dir: Path) -> str:
+    """The CSRF token of the local administrator (`auth=off`): random, kept in the state
+    directory so that every worker of this service shares it. A fixed token would let any web
+    page the local user visits post forms to the service on loopback."""
+    path = state_dir / "local-csrf"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    state_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker wrote it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(token)
+    return token
 
 
 def _here(request: Request) -> str:
@@ -67,7 +88,7 @@ def current_user(request: Request, settings: SettingsDep, svc: ScreeningDep) -> 
     """The signed-in person: the session the cookie names, if it is still valid (not expired,
     not idle too long, its user not disabled); otherwise `SignInRequired`."""
     if settings.auth == "off":
-        return _LOCAL
+        return WebUser(_LOCAL_ADMIN, "local", _local_csrf(settings.state_dir))
     token = request.cookies.get(SESSION_COOKIE)
     found = svc.web_session(token) if token else None
     if found is None:
