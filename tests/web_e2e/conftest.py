@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -43,7 +44,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
 EXE = Path(sys.executable).parent / "screening"
 # Three small real lists (as tests/test_monitoring.py does): Hikvision is on the first two and
 # the uk-retail profile judges against the third. Each custom-list change rebuilds the name
@@ -189,7 +191,7 @@ def _load_lists(database: Database, state: Path) -> None:
     database.engine.dispose()
 
 
-def _start(backend: str, tmp: Path, **extra_env: str) -> Iterator[Site]:
+def _start(backend: str, tmp: Path, label: str, **extra_env: str) -> Iterator[Site]:
     if backend == "postgres" and not os.environ.get(PG_ENV):
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true but {PG_ENV} is unset: scripts/test must start PostgreSQL")
@@ -216,6 +218,10 @@ def _start(backend: str, tmp: Path, **extra_env: str) -> Iterator[Site]:
         if proc is not None:
             proc.stop()
         database.close()
+        # The server's log (and its monitor's) kept beside the screenshots, to read a failure.
+        if site.log.exists():
+            (ARTIFACTS / "logs").mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(site.log, ARTIFACTS / "logs" / f"{label}-{backend}-serve.log")
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -225,15 +231,22 @@ def server(
     """A running server per backend (SQLite; PostgreSQL when SCREENING_TEST_POSTGRES_URL), for
     the browser tests: without a browser they skip before starting it."""
     chromium_or_skip()
-    yield from _start(request.param, tmp_path_factory.mktemp(f"web-{request.param}"))
+    label = request.module.__name__.rsplit(".", 1)[-1]
+    yield from _start(request.param, tmp_path_factory.mktemp(f"web-{request.param}"), label)
 
 
 @pytest.fixture(scope="module")
-def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def sqlite_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Site]:
     """A running server on SQLite (the security tests: what they check is above the storage),
     whose webhooks may point at loopback (a receiver that is not there: a delivery log)."""
+    label = request.module.__name__.rsplit(".", 1)[-1]
     yield from _start(
-        "sqlite", tmp_path_factory.mktemp("web-sqlite"), SCREENING_WEBHOOK_ALLOW_PRIVATE="true"
+        "sqlite",
+        tmp_path_factory.mktemp("web-sqlite"),
+        label,
+        SCREENING_WEBHOOK_ALLOW_PRIVATE="true",
     )
 
 
@@ -257,7 +270,7 @@ def sign_in(browser: Any, site: Site, person: Person) -> Any:
     context = browser.new_context(
         base_url=site.base, viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(90_000)  # a bound on a loaded CI machine, not a timing test
     page = context.new_page()
     page.goto("/login")
     page.get_by_label(re.compile("e-?mail", re.I)).fill(person.email)
