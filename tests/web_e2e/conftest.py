@@ -265,10 +265,14 @@ def browser() -> Iterator[Any]:
         pw.stop()
 
 
-def sign_in(browser: Any, site: Site, person: Person) -> Any:
+def sign_in(
+    browser: Any, site: Site, person: Person, viewport: tuple[int, int] = (1280, 900)
+) -> Any:
     """A fresh browser context (its own cookies) signed in as `person` through /login; the page."""
     context = browser.new_context(
-        base_url=site.base, viewport={"width": 1280, "height": 900}, accept_downloads=True
+        base_url=site.base,
+        viewport={"width": viewport[0], "height": viewport[1]},
+        accept_downloads=True,
     )
     context.set_default_timeout(90_000)  # a bound on a loaded CI machine, not a timing test
     page = context.new_page()

@@ -244,6 +244,52 @@ def test_every_other_page(server: Site, story: dict[str, Any]) -> None:
         screenshot(page, server, name)
 
 
+# The innermost elements sticking out past the right edge, to name what widens a page.
+_WIDE = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+  .filter(e => {  // not inside a box that scrolls (or clips) sideways on its own
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return false;
+    }
+    return true;
+  })
+  .slice(0, 5)
+  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+       (e.className ? '.' + String(e.className).split(' ').join('.') : '') +
+       ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="2026-12-01: /vendors' CSV file input (#i-file, 396 px) and the report's per-site "
+    "chart table (table.d-chart, 392 px) are wider than a 390 px phone; strict: passes -> "
+    "remove this mark",
+)
+def test_pages_fit_a_phone(server: Site, browser: Any, story: dict[str, Any]) -> None:
+    """Readable on a phone: no page is wider than a phone's screen (wide tables scroll inside
+    their own box, not the page sideways)."""
+    phone = sign_in(browser, server, server.people["alice"], viewport=(390, 844))
+    too_wide: dict[str, Any] = {}
+    for path in (
+        "/",
+        "/vendors",
+        story["family_url"],
+        "/inventories",
+        story["report_url"],
+        "/alerts",
+        "/lists",
+        "/admin",
+    ):
+        phone.goto(path)
+        width = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if width[0] > width[1]:
+            too_wide[path] = (width, phone.evaluate(_WIDE))
+        if path == story["report_url"]:
+            screenshot(phone, server, "phone-inventory", full_page=False)
+    phone.context.close()
+    assert too_wide == {}
+
+
 def test_sign_out(server: Site, story: dict[str, Any]) -> None:
     page = _page(story)
     page.goto("/")
