@@ -1,14 +1,24 @@
 """The service layer: one `Screening` object whose methods are the use cases. Faces (the CLI in
 `screening.cli`, the API in `screening.api`) import this package, `screening.schemas` and
 `screening.errors`, and nothing else of the project: what else they need (settings, the report
-renderers, the profile registry's help text, duration parsing) is re-exported here."""
+renderers, the profile registry's help text, duration parsing) is re-exported here.
 
-from ..durations import parse_duration
-from ..reports import GATE_RENDERERS, RENDERERS
-from ..scoring.profiles import profile_help
-from ..settings import Settings, get_settings
-from .checks import CheckRun
-from .core import Screening, open_screening
+The names are loaded on first use (PEP 562): importing one module of the package (as
+`screen --file` imports `service.names`) does not import every use case and what they import
+(the HTTP client, the list parsers, the spreadsheet reader, the report renderers)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..durations import parse_duration
+    from ..reports import GATE_RENDERERS, RENDERERS
+    from ..scoring.profiles import profile_help
+    from ..settings import Settings, get_settings
+    from .checks import CheckRun
+    from .core import Screening, open_screening
 
 __all__ = [
     "GATE_RENDERERS",
@@ -21,3 +31,25 @@ __all__ = [
     "parse_duration",
     "profile_help",
 ]
+
+# Where each exported name lives (relative to this package).
+_HOMES = {
+    "GATE_RENDERERS": "..reports",
+    "RENDERERS": "..reports",
+    "CheckRun": ".checks",
+    "Screening": ".core",
+    "Settings": "..settings",
+    "get_settings": "..settings",
+    "open_screening": ".core",
+    "parse_duration": "..durations",
+    "profile_help": "..scoring.profiles",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home, __name__), name)
+    globals()[name] = value
+    return value
