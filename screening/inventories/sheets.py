@@ -23,11 +23,9 @@ import zipfile
 import zlib
 from collections.abc import Generator, Iterator
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 from typing import IO, Any, BinaryIO
-
-import openpyxl  # type: ignore[import-untyped]
-from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 
 from ..errors import InputError
 from .headers import Kind
@@ -35,19 +33,27 @@ from .limits import check_xlsx_archive
 from .rows import Bad, Cell, DeviceRow, Layout, NoColumns, RowError, is_blank
 
 _SPOOL = 32 << 20  # a non-seekable stream is copied to a temporary file past this size
-_BROKEN = (
-    zipfile.BadZipFile,
-    zlib.error,
-    ET.ParseError,
-    InvalidFileException,
-    KeyError,
-    ValueError,
-    TypeError,
-    EOFError,
-    OSError,
-    SyntaxError,  # lxml's XMLSyntaxError, when openpyxl parses with lxml
-    RuntimeError,  # zipfile: encrypted member, unsupported method or version
-)
+
+
+@cache
+def _broken() -> tuple[type[BaseException], ...]:
+    """What a damaged workbook raises. openpyxl (and lxml under it) is imported on first use,
+    not with the package: most commands never read a spreadsheet."""
+    from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+
+    return (
+        zipfile.BadZipFile,
+        zlib.error,
+        ET.ParseError,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        TypeError,
+        EOFError,
+        OSError,
+        SyntaxError,  # lxml's XMLSyntaxError, when openpyxl parses with lxml
+        RuntimeError,  # zipfile: encrypted member, unsupported method or version
+    )
 
 
 def _why(exc: BaseException) -> str:
@@ -119,10 +125,12 @@ def _open(source: bytes | BinaryIO | Path, filename: str) -> tuple[Any, IO[bytes
             check_xlsx_archive(zf, filename)
         if not isinstance(target, str):
             target.seek(start)
+        import openpyxl  # type: ignore[import-untyped]
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "no default style" and similar noise
             return openpyxl.load_workbook(target, read_only=True, data_only=True), spool
-    except _BROKEN as exc:
+    except _broken() as exc:
         if spool is not None:
             spool.close()
         raise InputError(f"{filename}: not a readable XLSX workbook ({_why(exc)})") from None
@@ -142,7 +150,7 @@ def _rows(ws: Any, filename: str) -> Generator[tuple[int, list[Cell]], None, Non
             cells = next(it)
         except StopIteration:
             return
-        except _BROKEN as exc:
+        except _broken() as exc:
             raise InputError(
                 f"{filename}: sheet {ws.title!r}, after row {number}: the workbook is damaged "
                 f"({_why(exc)})"
