@@ -247,6 +247,8 @@ def test_parquet_without_a_name_column_is_an_input_error(svc: Screening, tmp_pat
     with pytest.raises(InputError, match=r"vendors\.parquet: schema: no 'name' column"):
         screen_table(svc, src, tmp_path / "out.csv")
     assert not (tmp_path / "out.csv").exists()
+    with pytest.raises(InputError, match="a folder; CSV results go to a file"):
+        screen_table(svc, src, tmp_path, output_format="csv")
     broken = tmp_path / "broken.parquet"
     broken.write_bytes(b"PAR1 not really")
     with pytest.raises(InputError, match=r"broken\.parquet: not a readable Parquet file"):

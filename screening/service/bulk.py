@@ -74,6 +74,8 @@ def screen_table(
     # One file: written under a temporary name and renamed when complete, so a reader (or a
     # job's download) never sees half of it.
     tmp = output.with_name(f".{output.name}.{os.getpid()}.part")
+    if output.is_dir():
+        raise InputError(f"{output}: a folder; CSV results go to a file")
     if not output.parent.is_dir():
         raise InputError(f"{output}: no such folder {str(output.parent)[:200]}")
     try:
