@@ -80,9 +80,11 @@ def screen(
         bool, typer.Option("--explain", help="Every feature of each party's score, in full.")
     ] = False,
 ) -> None:
-    """Screen one name, or every row of a CSV (--file), against every active list. Results are
-    parties, each with its listings (list, entity id, date, programmes) and how the name
-    relates to it: listed itself, or through its corporate family (a subsidiary, brand...)."""
+    """Screen one name, or every row of a CSV or Parquet file (--file, any size: read and
+    written a batch at a time, in input order, on this machine's cores or a Dask cluster with
+    --engine dask), against every active list. Results are parties, each with its listings
+    (list, entity id, date, programmes) and how the name relates to it: listed itself, or
+    through its corporate family (a subsidiary, brand...)."""
     source_list = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
     if (name is None) == (file is None):
         usage("give a NAME or --file IN (one of them)")
