@@ -332,6 +332,25 @@ def test_sign_in_goes_back_only_to_this_site(sec: dict[str, Any]) -> None:
     assert done.headers["location"] == "/alerts?unread=yes"  # a page of this site is kept
 
 
+# -- roles ---------------------------------------------------------------------------------------
+def test_an_analyst_may_not_administer(sec: dict[str, Any]) -> None:
+    """The same roles as keys: an analyst reads and writes vendors, never the admin pages.
+    (Runs before the throttling test, which locks erin out.)"""
+    site: Site = sec["site"]
+    erin = signed_in(site, site.people["erin"])
+    assert erin.get("/admin").status_code == 403
+    before = state(site, "tenant-c")
+    token = csrf_of(erin.get("/vendors").text)
+    made = erin.post("/admin/keys", data={"name": "mine", "role": "admin", "csrf_token": token})
+    assert made.status_code == 403
+    person = {"email": "x@tenant-c.example.org", "role": "admin", "password": "p" * 16}
+    assert erin.post("/admin/users", data=person | {"csrf_token": token}).status_code == 403
+    assert state(site, "tenant-c") == before
+    # What an analyst may do, the same token allows.
+    added = erin.post("/vendors", data={"name": "Hanwha Vision Co., Ltd.", "csrf_token": token})
+    assert added.status_code == 303, added.text[:1000]
+
+
 # -- throttling ----------------------------------------------------------------------------------
 def test_failed_sign_ins_are_throttled_per_email(sec: dict[str, Any]) -> None:
     site: Site = sec["site"]
