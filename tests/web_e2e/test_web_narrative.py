@@ -259,12 +259,6 @@ _WIDE = """() => [...document.querySelectorAll('body *')]
        ' ' + Math.round(e.getBoundingClientRect().right))"""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="2026-12-01: /vendors' CSV file input (#i-file, 396 px) and the report's per-site "
-    "chart table (table.d-chart, 392 px) are wider than a 390 px phone; strict: passes -> "
-    "remove this mark",
-)
 def test_pages_fit_a_phone(server: Site, browser: Any, story: dict[str, Any]) -> None:
     """Readable on a phone: no page is wider than a phone's screen (wide tables scroll inside
     their own box, not the page sideways)."""
