@@ -124,7 +124,8 @@ def scheduler(local: dict[str, Path]) -> Iterator[str]:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",
+        scheduler_kwargs={"dashboard": False},
     ) as cluster:
         yield cluster.scheduler_address
 
@@ -269,12 +270,15 @@ def test_bad_or_unreachable_scheduler_is_named(
     assert not out.exists()
 
 
-def test_cli_parquet_in_and_out_and_its_errors(
+def test_cli_dask_on_its_own_local_cluster_and_its_errors(
     cli: None, inputs: dict[str, Path], local: dict[str, Path], tmp_path: Path
 ) -> None:
+    """`screen --file names.parquet --engine dask`, the cluster started by the command (2
+    worker processes on the loopback interface), gives the local engine's rows."""
     runner = CliRunner()
     out = tmp_path / "cli.parquet"
-    res = runner.invoke(app, ["screen", "--file", str(inputs["parquet"]), "--output", str(out)])
+    args = ["screen", "--file", str(inputs["parquet"]), "--output", str(out), "--engine", "dask"]
+    res = runner.invoke(app, [*args, "--dask-workers", "2"])
     assert res.exit_code == 0, res.output
     assert pq.read_table(out).to_pylist() == pq.read_table(local["parquet"]).to_pylist()
     src = tmp_path / "vendors.parquet"

@@ -100,7 +100,10 @@ def _connect(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            # No dashboard; the scheduler's plain HTTP routes (health, metrics) still listen:
+            # on the loopback interface, at a free port (not 8787, which another may hold).
+            dashboard_address="127.0.0.1:0",
+            scheduler_kwargs={"dashboard": False},
             silence_logs=logging.ERROR,
         )
         return Client(cluster), cluster  # type: ignore[no-untyped-call]
