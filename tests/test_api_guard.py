@@ -102,6 +102,19 @@ def test_multipart_upload_over_the_limit_is_413_not_400(client: TestClient) -> N
     assert r.status_code == 413
 
 
+def test_a_screening_job_takes_a_file_over_the_request_limit(client: TestClient) -> None:
+    """The job API exists for files too big for a request: its upload has its own limit
+    (max_job_upload_bytes); the same file anywhere else is over the request limit."""
+    names = b"name\n" + b"Hangzhou Hikvision Digital Technology Co., Ltd.\n" * 200  # ~9.6 KB
+    files = {"file": ("names.csv", names, "text/csv")}
+    assert client.post("/v1/inventories", files=files, data={"profile": "default"}).status_code == (
+        413
+    )
+    r = client.post("/v1/jobs/screen", files=files)
+    assert r.status_code == 202, r.text
+    assert r.json()["id"]
+
+
 def test_pages_carry_security_headers(client: TestClient) -> None:
     r = client.get("/")
     assert r.status_code == 200

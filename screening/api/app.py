@@ -158,6 +158,10 @@ def create_app(settings: Settings | None = None, *, background: bool = False) ->
         allowed_hosts=chosen.hosts(),
         max_body=chosen.max_upload_bytes,
         body_timeout=chosen.body_timeout,
+        # A screening job's upload is meant for files too big for a request's usual limit.
+        large_bodies={
+            "/v1/jobs/screen": (chosen.max_job_upload_bytes, "SCREENING_MAX_JOB_UPLOAD_BYTES")
+        },
     )
     app.add_exception_handler(ScreeningError, _screening_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

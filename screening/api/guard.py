@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 import anyio
@@ -69,10 +69,14 @@ class Guard:
         allowed_hosts: Iterable[str],
         max_body: int,
         body_timeout: float = 30.0,
+        large_bodies: Mapping[str, tuple[int, str]] | None = None,
     ) -> None:
         self.app = app
         self.allowed = {h.lower() for h in allowed_hosts}
         self.max_body = max_body
+        # Paths that take more than max_body (an asynchronous job's upload): their limit and the
+        # setting that sets it, named when a body is refused.
+        self.large_bodies = dict(large_bodies or {})
         self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -98,12 +102,15 @@ class Guard:
                     send, 415, "Content-Type text/plain is not accepted: send text/csv or JSON"
                 )
                 return
+        limit, setting = self.large_bodies.get(
+            scope["path"], (self.max_body, "SCREENING_MAX_UPLOAD_BYTES")
+        )
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body:
+        if declared.isdigit() and int(declared) > limit:
             await _reply(
                 send,
                 413,
-                f"request body of {declared} bytes is over the {self.max_body}-byte limit",
+                f"request body of {declared} bytes is over the {limit}-byte limit ({setting})",
             )
             return
 
@@ -123,7 +130,7 @@ class Guard:
                 raise _Stalled from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
+                if received > limit:
                     state["too_large"] = True
                     raise _TooLarge
                 body_done = not message.get("more_body", False)
@@ -163,7 +170,7 @@ class Guard:
             )
             return
         if state["too_large"] and not state["started"]:
-            await _reply(send, 413, f"request body is over the {self.max_body}-byte limit")
+            await _reply(send, 413, f"request body is over the {limit}-byte limit ({setting})")
         elif state["stalled"] and not state["started"]:
             await _reply(
                 send,

@@ -384,12 +384,13 @@ def serve(
 
     # Asynchronous screening jobs (POST /v1/jobs/screen) in another: a job of a million names
     # must hold up neither the web workers nor the re-screening alerts.
+    children = [
+        ("monitor", "run", "--every", "2"),
+        ("jobs", "work", "--every", "2"),
+    ]
     helpers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "screening", *command, "--every", "2"],
-            stdin=subprocess.DEVNULL,
-        )
-        for command in (("monitor", "run"), ("jobs", "work"))
+        subprocess.Popen([sys.executable, "-m", "screening", *child], stdin=subprocess.DEVNULL)
+        for child in children
     ]
     try:
         run(h, p, n)
