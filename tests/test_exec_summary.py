@@ -21,6 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from screening.cli import EXIT_OK, app
+from screening.scoring.actions import URGENCY
 
 from .conftest import FIXTURES
 from .test_po_reports import _FLAGS, _chromium_or_skip
@@ -74,17 +75,25 @@ def test_uk_retail_inventory_leads_with_the_uk_statement_and_acts(cli: None) -> 
     summary = report["summary"]
     assert summary["by_action"] == dict(actions)
     assert sum(summary["by_action"].values()) == len(report["devices"])
+    # the five most urgent: the worst tier first (facial recognition on a listed maker's
+    # camera in a shop is high), then the most urgent action, then the row
     urgent = summary["urgent_actions"]
-    assert len(urgent) == 5 and all(u["code"] == "remove-from-sensitive-site" for u in urgent[:5])
-    sensitive = {
-        d["row"] for d in report["devices"] if d["action"]["code"] == "remove-from-sensitive-site"
-    }
-    assert {u["row"] for u in urgent} <= sensitive
+    highs = [d for d in report["devices"] if d["tier"] == "high"]
+    assert 0 < len(highs) < 5 and len(urgent) == 5
+    assert [u["row"] for u in urgent[: len(highs)]] == sorted(
+        (d["row"] for d in highs), key=lambda r: (URGENCY[_action_of(report, r)], r)
+    )
+    assert {u["tier"] for u in urgent[len(highs) :]} == {"medium"}
+    assert all(u["code"] == "remove-from-sensitive-site" for u in urgent[len(highs) :])
     sites = summary["by_site"]
     assert sum(sum(c.values()) for c in sites.values()) == len(report["devices"])
     assert sites["HQ Lobby"] == dict(
         Counter(d["tier"] for d in report["devices"] if d["site"] == "HQ Lobby")
     )
+
+
+def _action_of(report: dict[str, Any], row: int) -> str:
+    return str(next(d["action"]["code"] for d in report["devices"] if d["row"] == row))
 
 
 def test_list_scope_is_stated_once_in_the_notes(cli: None) -> None:

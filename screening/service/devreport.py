@@ -136,15 +136,16 @@ def _label(item: DeviceItem) -> str:
 
 def actions_summary(items: Sequence[DeviceItem]) -> tuple[dict[str, int], list[UrgentAction]]:
     """Items per action code (most urgent first) and the `URGENT_SHOWN` most urgent actions
-    (by action, then tier, then row)."""
+    (by tier, then action, then row: a high-tier device comes before any medium one, whatever
+    its action, as a reader of "most urgent" expects)."""
     counts = Counter(it.action.code for it in items if it.action)
     by_action = {c: counts[c] for c in sorted(counts, key=lambda c: URGENCY.get(c, 99))}
     pending = heapq.nsmallest(  # not a sort of a million rows for five
         URGENT_SHOWN,
         (it for it in items if it.action and it.action.code != "none"),
         key=lambda it: (
-            URGENCY.get(it.action.code, 99) if it.action else 99,
             -RANK.get(it.tier, -1),
+            URGENCY.get(it.action.code, 99) if it.action else 99,
             it.row,
         ),
     )
