@@ -256,13 +256,16 @@ def test_every_form_needs_the_csrf_token(env: tuple[TestClient, Screening]) -> N
 def test_alerts_link_to_the_vendor_and_are_marked_read(env: tuple[TestClient, Screening]) -> None:
     client, svc = env
     name = "Larkspur Survey Instruments Ltd"
+    second = "Fernhollow Gauge Makers Ltd"
     vid = _add(client, name, country="GB")
-    row = f"name,country,reason\r\n{name},GB,in-house watch\r\n".encode()
+    vid2 = _add(client, second, country="GB")
+    row = f"name,country,reason\r\n{name},GB,in-house watch\r\n{second},GB,watch\r\n".encode()
     svc.add_custom_list("watch", row, "test", who=LOCAL)
     svc.rescreen()
     mine = [a for a in svc.alerts() if a.data.get("vendor", {}).get("id") == vid]
     assert [a.type for a in mine] == ["vendor.hit.added"]
     aid = mine[0].id
+    aid2 = next(a.id for a in svc.alerts() if a.data.get("vendor", {}).get("id") == vid2)
     page = client.get("/alerts?unread=yes").text
     assert f'id="alert-{aid}" class="unread"' in page and f'href="/vendors/{vid}"' in page
     assert "New hit" in page and name in page
@@ -270,11 +273,13 @@ def test_alerts_link_to_the_vendor_and_are_marked_read(env: tuple[TestClient, Sc
     unread = alertreads.unread_count(svc.session, "default", "local")
     r = client.post(
         "/alerts/read",
-        data={"ids": str(aid), "next": "/alerts?unread=yes", **CSRF},
+        # a row's own "Mark read" button, in the form where another row is ticked
+        data={"ids": [str(aid2)], "only": str(aid), "next": "/alerts?unread=yes", **CSRF},
         follow_redirects=False,
     )
     assert r.status_code == 303 and r.headers["location"] == "/alerts?unread=yes&saved=read"
     assert alertreads.unread_count(svc.session, "default", "local") == unread - 1
+    assert f'id="alert-{aid2}" class="unread"' in client.get("/alerts?unread=yes").text
     assert f'id="alert-{aid}"' not in client.get("/alerts?unread=yes").text
     assert f'id="alert-{aid}">' in client.get("/alerts").text  # still listed, as read
     # Read state is per person, and another tenant's ids are ignored.

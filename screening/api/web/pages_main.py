@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from ...errors import InputError
 from ...schemas.monitoring import ALERT_TYPES
@@ -164,10 +165,17 @@ def _kept(request: Request) -> dict[str, str]:
 async def mark_alerts_read(request: Request, user: FormUser, svc: ScreeningDep) -> RedirectResponse:
     """Mark the chosen alerts (or every alert, `all`) as read for the signed-in person."""
     form = await request.form()
-    ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdigit()]
+    # A row's own button marks that alert alone, whatever boxes are ticked in the same form.
+    only = form.get("only")
+    chosen = [only] if isinstance(only, str) and only else form.getlist("ids")
+    ids = [int(v) for v in chosen if isinstance(v, str) and v.isdigit()]
     everything = form.get("all") == "1"
-    alertreads.mark_read(
-        svc.session, user.principal.tenant, user.email, None if everything else ids
+    await run_in_threadpool(  # a database write: off the event loop
+        alertreads.mark_read,
+        svc.session,
+        user.principal.tenant,
+        user.email,
+        None if everything else ids,
     )
     back = form.get("next")
     target = (

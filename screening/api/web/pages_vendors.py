@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from ...errors import InputError, NotFoundError, TooLargeError
 from ...schemas.monitoring import ReviewIn
@@ -183,6 +184,13 @@ async def import_vendors(
     """Import a vendor CSV: every row stored and screened, or none, with each bad row named."""
     filename = (file.filename if file else "") or "upload.csv"
     data = await file.read() if file else b""
+    # Storing and screening every row is blocking work: off the event loop.
+    return await run_in_threadpool(_import_page, request, user, svc, filename, data)
+
+
+def _import_page(
+    request: Request, user: WebUser, svc: Any, filename: str, data: bytes
+) -> HTMLResponse:
     if not data:
         return _vendors_page(
             request, user, svc, status=400, import_error="Choose a CSV file to import."
