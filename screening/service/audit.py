@@ -53,18 +53,23 @@ def entries(
     actor: str | None = None,
     since: datetime | None = None,
     after_id: int = 0,
+    before_id: int | None = None,
+    newest_first: bool = False,
     limit: int = 100,
 ) -> list[AuditRecord]:
-    """The tenant's audit entries in order, filtered by action (prefix), actor (contains),
-    time and id."""
+    """The tenant's audit entries in order (or newest first, for a person paging back),
+    filtered by action (prefix), actor (contains), time and id."""
     stmt = select(AuditEntry).where(AuditEntry.tenant_id == tenant, col(AuditEntry.id) > after_id)
+    if before_id is not None:
+        stmt = stmt.where(col(AuditEntry.id) < before_id)
     if action:
         stmt = stmt.where(col(AuditEntry.action).startswith(action))
     if actor:
         stmt = stmt.where(col(AuditEntry.actor).contains(actor))
     if since is not None:
         stmt = stmt.where(col(AuditEntry.at) >= since)
-    stmt = stmt.order_by(col(AuditEntry.id)).limit(limit)
+    order = col(AuditEntry.id).desc() if newest_first else col(AuditEntry.id)
+    stmt = stmt.order_by(order).limit(limit)
     return [
         AuditRecord(
             id=r.id or 0,
