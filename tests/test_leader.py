@@ -33,6 +33,26 @@ def test_one_leader_at_a_time_and_it_says_who(db: Database, tmp_path: Path) -> N
         second.release()
 
 
+def test_a_leader_of_another_database_on_the_server_is_not_this_ones(
+    db: Database, tmp_path: Path
+) -> None:
+    """Two deployments on one PostgreSQL server (or tests beside each other) each have their
+    own leader: pg_locks lists the locks of every database, and only this one's count."""
+    other = Database(db.backend, tmp_path / "other")
+    theirs = Leadership(other.engine, tmp_path / "other")
+    mine = Leadership(db.engine, tmp_path)
+    try:
+        assert theirs.try_acquire()
+        if db.backend == "postgres":  # SQLite's lock file is per state directory anyway
+            assert leader(db.engine, tmp_path) is None
+        assert mine.try_acquire()
+        assert leader(other.engine, tmp_path / "other") is not None
+    finally:
+        mine.release()
+        theirs.release()
+        other.close()
+
+
 class _Proc:
     def __init__(self, db: Database, state: Path) -> None:
         env = dict(

@@ -49,6 +49,9 @@ SOURCE = f"custom:{LIST}"
 FIRST, SECOND = "Quillon Harbour Fasteners Ltd", "Brackwater Valve Works Ltd"
 CSV = {FIRST: f"name,reason\r\n{FIRST},in-house ban\r\n", SECOND: f"name\r\n{SECOND}\r\n"}
 FOUND_BOUND = 5.0  # seconds: the bound for an upload on A to be found on B
+# pg_locks lists the locks of every database on the server (other tests run beside this one);
+# the advisory lock is per database.
+THIS_DATABASE = "database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 POLL = 0.5  # SCREENING_LEADER_POLL: how often a waiting candidate tries to take the lead
 
 
@@ -128,7 +131,7 @@ class Cluster:
             rows = conn.execute(
                 text(
                     "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                    "AND classid = :hi AND objid = :lo AND objsubid = 1"
+                    "AND classid = :hi AND objid = :lo AND objsubid = 1 AND " + THIS_DATABASE
                 ),
                 {"hi": LEADER_LOCK >> 32, "lo": LEADER_LOCK & 0xFFFFFFFF},
             ).all()
@@ -141,7 +144,7 @@ class Cluster:
                 text(
                     "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a "
                     "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
-                    "AND l.classid = :hi AND l.objid = :lo"
+                    "AND l.classid = :hi AND l.objid = :lo AND l." + THIS_DATABASE
                 ),
                 {"hi": LEADER_LOCK >> 32, "lo": LEADER_LOCK & 0xFFFFFFFF},
             ).all()

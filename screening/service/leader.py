@@ -116,7 +116,10 @@ def leader(engine: Engine, state_dir: Path) -> str | None:
                 text(
                     "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a "
                     "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
-                    "AND l.objid = :lo AND l.classid = :hi"
+                    "AND l.objid = :lo AND l.classid = :hi "
+                    # pg_locks shows every database of the server; the lock is per database.
+                    "AND l.database = (SELECT oid FROM pg_database "
+                    "WHERE datname = current_database())"
                 ),
                 {"lo": LEADER_LOCK & 0xFFFFFFFF, "hi": LEADER_LOCK >> 32},
             ).first()
