@@ -112,6 +112,9 @@ def local(svc: Screening, inputs: dict[str, Path]) -> dict[str, Path]:
     s2 = screen_table(svc, inputs["parquet"], out["parquet"], engine="local", workers=2)
     assert (s1.rows, s2.rows) == (ROWS, ROWS)
     assert (s1.input_format, s2.input_format) == ("csv", "parquet")
+    # a `.parquet` name is one file (not a folder of parts), and nothing temporary is left
+    assert out["parquet"].is_file() and s2.files == [out["parquet"]]
+    assert not [p for p in inputs["folder"].iterdir() if p.name.endswith(".part")]
     return out
 
 
@@ -280,6 +283,7 @@ def test_cli_dask_on_its_own_local_cluster_and_its_errors(
     args = ["screen", "--file", str(inputs["parquet"]), "--output", str(out), "--engine", "dask"]
     res = runner.invoke(app, [*args, "--dask-workers", "2"])
     assert res.exit_code == 0, res.output
+    assert out.is_file()
     assert pq.read_table(out).to_pylist() == pq.read_table(local["parquet"]).to_pylist()
     src = tmp_path / "vendors.parquet"
     pq.write_table(pa.table({"vendor": ["Hikvision"]}), src)

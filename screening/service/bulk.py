@@ -73,7 +73,8 @@ def screen_table(
         return _run(svc, source, opts, fmt, output, lambda rows, cols: _parquet(rows, cols, output))
     # One file: written under a temporary name and renamed when complete, so a reader (or a
     # job's download) never sees half of it.
-    tmp = output.with_name(f".{output.name}.{os.getpid()}.part")
+    # (The temporary name keeps the suffix: the Parquet writer tells a file from a folder by it.)
+    tmp = output.with_name(f".{output.stem}.{os.getpid()}.part{output.suffix}")
     if output.is_dir():
         raise InputError(f"{output}: a folder; CSV results go to a file")
     if not output.parent.is_dir():
