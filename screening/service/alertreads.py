@@ -15,9 +15,10 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, func,
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from ..models import Alert, AuditEntry
+from ..models import Alert
 from ..schemas.monitoring import AlertOut, AuditRecord
 from ..snapshots import now_utc
+from . import audit
 
 _META = MetaData()
 ALERT_READ = Table(
@@ -141,22 +142,4 @@ def vendor_audit(
 ) -> list[AuditRecord]:
     """The audit entries whose target is this vendor (added, imported, reviewed...), newest
     first."""
-    stmt = (
-        select(AuditEntry)
-        .where(col(AuditEntry.tenant_id) == tenant, col(AuditEntry.target) == vendor_id)
-        .order_by(col(AuditEntry.id).desc())
-        .limit(limit)
-    )
-    return [
-        AuditRecord(
-            id=r.id or 0,
-            at=r.at.isoformat(),
-            actor=r.actor,
-            role=r.role,
-            action=r.action,
-            target=r.target,
-            snapshots=dict(r.snapshots),
-            detail=dict(r.detail),
-        )
-        for r in session.scalars(stmt)
-    ]
+    return audit.entries(session, tenant, target=vendor_id, newest_first=True, limit=limit)

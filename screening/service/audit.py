@@ -54,14 +54,17 @@ def entries(
     since: datetime | None = None,
     after_id: int = 0,
     before_id: int | None = None,
+    target: str | None = None,
     newest_first: bool = False,
     limit: int = 100,
 ) -> list[AuditRecord]:
     """The tenant's audit entries in order (or newest first, for a person paging back),
-    filtered by action (prefix), actor (contains), time and id."""
+    filtered by action (prefix), actor (contains), target, time and id."""
     stmt = select(AuditEntry).where(AuditEntry.tenant_id == tenant, col(AuditEntry.id) > after_id)
     if before_id is not None:
         stmt = stmt.where(col(AuditEntry.id) < before_id)
+    if target is not None:
+        stmt = stmt.where(col(AuditEntry.target) == target)
     if action:
         stmt = stmt.where(col(AuditEntry.action).startswith(action))
     if actor:
