@@ -4,7 +4,6 @@ role as changing does: keys, webhook targets and the trail are the tenant's secr
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -40,12 +39,6 @@ def _refused(request: Request, user: WebUser) -> HTMLResponse | None:
     return page(request, "_d_forbidden.html", user, status=403, why=why)
 
 
-def _users(svc: ScreeningDep, tenant: str) -> list[Any] | None:
-    """The tenant's people, or None while the service has no accounts (older builds)."""
-    lister: Callable[[str], list[Any]] | None = getattr(svc, "users", None)
-    return lister(tenant) if lister is not None else None
-
-
 def _admin_page(
     request: Request,
     user: WebUser,
@@ -64,7 +57,7 @@ def _admin_page(
         "admin.html",
         user,
         status=status,
-        users=_users(svc, tenant),
+        users=svc.users(tenant),
         keys=sorted(svc.keys(tenant), key=lambda k: k.created_at, reverse=True),
         hooks=svc.webhooks(tenant),
         roles=ROLES,
@@ -131,13 +124,10 @@ def create_user(
     password: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """An account for a person of the tenant, with a first password they should change."""
-    maker = getattr(svc, "create_user", None)
     try:
-        if maker is None:
-            raise InputError("people's accounts are not available in this build")
         if role not in ROLES:
             raise InputError(f"role: choose one of {', '.join(ROLES)}")
-        maker(user.principal.tenant, email.strip(), role, password, who=user.principal)
+        svc.create_user(user.principal.tenant, email.strip(), role, password, who=user.principal)
     except InputError as exc:
         return _admin_page(
             request,
@@ -158,11 +148,8 @@ def disable_user(
     email: Annotated[str, Form(max_length=320)] = "",
 ) -> Response:
     """Disable an account of the tenant: it cannot sign in and its sessions end at once."""
-    disabler = getattr(svc, "disable_user", None)
     try:
-        if disabler is None:
-            raise InputError("people's accounts are not available in this build")
-        disabler(email, user.principal.tenant, who=user.principal)
+        svc.disable_user(email, user.principal.tenant, who=user.principal)
     except NotFoundError:
         return missing(request, user, "such account", "/admin", "administration")
     except InputError as exc:

@@ -49,7 +49,7 @@ def safe_next(value: str | None) -> str:
 def _https(request: Request, settings: Settings) -> bool:
     """Whether the cookies must be Secure: the page came over https, or the setting
     `secure_cookies` says the site is https although this hop is not (a proxy that ends TLS
-    without forwarding the scheme). Read with getattr: the setting is optional."""
+    without forwarding the scheme)."""
     return settings.secure_cookies or request.url.scheme == "https"
 
 
