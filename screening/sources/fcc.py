@@ -24,13 +24,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
-
-from bs4 import BeautifulSoup, Tag
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ParseError
 from .base import Files, Name, Record, RemoteFile, SourceSpec
 from .ids import SlugAllocator
+
+if TYPE_CHECKING:  # bs4 loads in the parser: a screening process never parses this page
+    from bs4 import BeautifulSoup, Tag
 
 FILE_NAME = "covered_list.html"
 PAGE_URL = "https://www.fcc.gov/supplychain/coveredlist"
@@ -105,6 +106,8 @@ def _cell_texts(row: Tag) -> list[str]:
 def _find_tables(soup: BeautifulSoup, name: str) -> list[Tag]:
     """The list's tables: inside div#covered-list when the page has it, else any table whose
     header row is the list's header."""
+    from bs4 import Tag
+
     container = soup.find(id="covered-list")
     scope: Tag = container if isinstance(container, Tag) else soup
     found: list[Tag] = []
@@ -212,6 +215,8 @@ def parse_covered_list(files: Files) -> Iterator[Record]:
     # rows after the cut: a page must end with its closing </html>.
     if not _HTML_END.search(data[-4096:]):
         raise ParseError(f"{FILE_NAME}: truncated or not an HTML page (no closing </html>)")
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(data, "html.parser")
     allocate = SlugAllocator()
     count = 0
