@@ -218,7 +218,7 @@ def evaluate(
     )
     qualify("weak_alias", ft.weak_alias, cfg.weak_alias, ctx.name_type)
     main = acronym_value * cfg.acronym if by_acronym else name_score
-    score = _clamp(main + sum(value * weight for _, _, value, weight, _ in qualifiers))
+    score = _clamp(main + sum([value * weight for _, _, value, weight, _ in qualifiers], 0.0))
     if not explain:
         return score, []
     out: list[FeatureResult] = []

@@ -272,7 +272,7 @@ def align(
                 continue
             used_q.update(qi)
             used_c.update(ci)
-            weight = sum(qt[i].weight for i in qi) + sum(ct[j].weight for j in ci)
+            weight = sum([qt[i].weight for i in qi], 0.0) + sum([ct[j].weight for j in ci], 0.0)
         result.pairs.append(Pair(qi, ci, s, how))
         result.similarity_sum += s * weight
         result.matched_weight += weight
@@ -378,7 +378,7 @@ def _abbreviations(
                 continue
             su.add(i)
             lu.update(run)
-            weight = t.weight + sum(long_[j].weight for j in run)
+            weight = t.weight + sum([long_[j].weight for j in run], 0.0)
             pair = (run, (i,)) if flip else ((i,), run)
             result.pairs.append(Pair(pair[0], pair[1], ABBREVIATION, "abbreviation"))
             result.similarity_sum += ABBREVIATION * weight

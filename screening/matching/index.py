@@ -26,9 +26,9 @@ import math
 import operator
 import pickle
 from array import array
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from .align import DISTINCTIVE, SimCache
 from .entries import (
@@ -223,7 +223,7 @@ class Index:
 
     # -- persistence ---------------------------------------------------------------------------
 
-    _SAVED = (
+    _SAVED: ClassVar[tuple[str, ...]] = (
         "cache_key",
         "entities",
         "name_rows",
@@ -242,12 +242,32 @@ class Index:
         "_vocab",
     )
 
-    def save(self, path: str | Path) -> None:
-        """Write the index (pickle) with its format version and cache key."""
+    def _state(self) -> dict[str, Any]:
+        """What the index is made of (its caches left out), in plain values."""
         state: dict[str, Any] = {k: getattr(self, k) for k in self._SAVED}
         state["entities"] = [tuple(e) for e in self.entities]
         state["token_table"] = [tuple(t) for t in self.token_table]
-        data = pickle.dumps((_MAGIC, FORMAT, self.cache_key, state), pickle.HIGHEST_PROTOCOL)
+        return state
+
+    @classmethod
+    def _from_state(cls, state: dict[str, Any]) -> Index:
+        index = cls()
+        for k in cls._SAVED:
+            setattr(index, k, state[k])
+        index.entities = [Entity._make(e) for e in state["entities"]]
+        index.token_table = [Token._make(t) for t in state["token_table"]]
+        return index
+
+    def __reduce__(self) -> tuple[Callable[[dict[str, Any]], Index], tuple[dict[str, Any]]]:
+        # Pickled (to Dask workers) as its state: the compiled class has no instance __dict__
+        # for pickle's default to copy.
+        return _index_from_state, (self._state(),)
+
+    def save(self, path: str | Path) -> None:
+        """Write the index (pickle) with its format version and cache key."""
+        data = pickle.dumps(
+            (_MAGIC, FORMAT, self.cache_key, self._state()), pickle.HIGHEST_PROTOCOL
+        )
         target = Path(path)
         tmp = target.with_suffix(target.suffix + ".tmp")
         tmp.write_bytes(data)
@@ -272,12 +292,7 @@ class Index:
                 gc.enable()
         if magic != _MAGIC or version != FORMAT or (cache_key is not None and key != cache_key):
             return None
-        index = cls()
-        for k in cls._SAVED:
-            setattr(index, k, state[k])
-        index.entities = [Entity._make(e) for e in state["entities"]]
-        index.token_table = [Token._make(t) for t in state["token_table"]]
-        return index
+        return cls._from_state(state)
 
     # -- querying ------------------------------------------------------------------------------
 
@@ -431,3 +446,7 @@ class Index:
             for ent, kind, raw in self.identifiers.get(normalize_identifier(value), ()):
                 out.setdefault(ent, (kind, raw))
         return out
+
+
+def _index_from_state(state: dict[str, Any]) -> Index:
+    return Index._from_state(state)

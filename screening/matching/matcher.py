@@ -59,6 +59,10 @@ class Matcher:
         # Token-pair similarities, kept across queries (names in a file share most words).
         self._cache: SimCache = {}
 
+    def __reduce__(self) -> tuple[type[Matcher], tuple[Index]]:
+        # Pickled (to Dask workers) as its index; the similarity cache is rebuilt there.
+        return Matcher, (self.index,)
+
     def _queries(self, name: str, kind: str | None) -> dict[bool, NameAnalysis]:
         if kind == "person":
             return {True: analyse_name(name, True)}
