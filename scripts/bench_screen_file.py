@@ -16,6 +16,9 @@ The reference line: for a sample of the distinct queries, the candidates this en
 a separate virtual environment, /work/refvenv (created with `pip install nomenklatura` when
 missing; skipped with the reason when pip cannot get it). Its rate is names/s of scoring alone
 on one core (entities built before timing); the ratio to the whole command is printed.
+
+The first line says whether the matching core runs compiled (scripts/build_native.py, which the
+README's install commands run) or as pure Python (`SCREENING_NATIVE=0` measures that).
 """
 
 from __future__ import annotations
@@ -166,6 +169,14 @@ def main() -> int:
             w = csv.writer(fh)
             w.writerow(["name", "kind"])
             w.writerows(rows)
+        status = subprocess.run(
+            [sys.executable, "-c", "import screening.native as n; print(n.status())"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        print(f"matching core: {status.stdout.strip()}", flush=True)
         one = Path(tmp) / "one.csv"
         one.write_text("name\nHikvision\n", encoding="utf-8")
         cpu0, t0 = _children_cpu(), time.perf_counter()
