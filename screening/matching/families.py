@@ -108,7 +108,15 @@ class FamilySearch:
         self.matcher = Matcher(Index.build(entries, cache_key="families"))
         cores = {_core(n) for r in rows for n in r.names} - {""}
         self._short = frozenset(c for c in cores if len(c) <= 4)
-        self._grams = [_trigrams(c) for c in cores if len(c) > 4]
+        # Each longer name's letter triples, inverted: triple -> the names that have it.
+        self._need: list[float] = []
+        self._by_gram: dict[str, list[int]] = {}
+        for c in sorted(cores):
+            if len(c) > 4:
+                grams = _trigrams(c)
+                for g in grams:
+                    self._by_gram.setdefault(g, []).append(len(self._need))
+                self._need.append(max(2, len(grams) / 2))
 
     def could_match(self, name: str) -> bool:
         """A cheap gate before the engine: whether the name contains a short family name
@@ -119,8 +127,14 @@ class FamilySearch:
         normalized = normalize_name(name)
         if self._short.intersection(normalized.split()):
             return True
-        grams = _trigrams(normalized)
-        return any(len(grams & g) >= max(2, len(g) / 2) for g in self._grams)
+        shared: dict[int, int] = {}
+        need = self._need
+        for g in _trigrams(normalized):
+            for i in self._by_gram.get(g, ()):
+                count = shared[i] = shared.get(i, 0) + 1
+                if count >= need[i]:
+                    return True
+        return False
 
     def search(self, name: str, threshold: float | None = None) -> list[FamilyFind]:
         """Rows one of whose names scores at or above the organization threshold, best first,

@@ -20,7 +20,6 @@ active snapshot versions), so a CLI start loads it instead of rebuilding.
 from __future__ import annotations
 
 import gc
-import heapq
 import itertools
 import math
 import operator
@@ -422,8 +421,12 @@ class Index:
             exact = {n for n in exact if self.entity(n).source in allowed}
         if not acc:
             return sorted(exact)
-        best = heapq.nlargest(limit, acc.items(), key=operator.itemgetter(1))
-        floor = best[0][1] * _FLOOR  # the same after the tie-break below: it keeps the first
+        # The `limit` best, best first, ties in the order met (as `heapq.nlargest` gives them).
+        # Only names at or above the floor are kept, so only they are sorted: with fewer than
+        # `limit` of them the tie-break below cannot apply either way.
+        floor = max(acc.values()) * _FLOOR
+        top = [item for item in acc.items() if item[1] >= floor]
+        best = sorted(top, key=operator.itemgetter(1), reverse=True)[:limit]
         last = best[-1][1]
         # (Ties at the cut under the floor are all dropped, whichever are kept: skipped.)
         if len(best) == limit and last >= floor:
