@@ -24,8 +24,18 @@ if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
 fi
 # The matching core compiled to C (screening/native.py): rebuilt when its sources changed, in
 # about 15 s; without mypyc or a C compiler the service runs on the pure-Python modules.
-if ! "$VENV/bin/python" "$ROOT/scripts/build_native.py"; then
-  echo "== warning: the matching core is not compiled; screening runs on pure Python (slower)" >&2
+# With NATIVE_IN_BACKGROUND=1 the build runs beside the caller (scripts/test lints and
+# type-checks meanwhile) and the caller waits for $NATIVE_PID before it needs the build.
+native_build() {
+  if ! "$VENV/bin/python" "$ROOT/scripts/build_native.py"; then
+    echo "== warning: the matching core is not compiled; screening runs on pure Python (slower)" >&2
+  fi
+}
+if [ "${NATIVE_IN_BACKGROUND:-}" = "1" ]; then
+  native_build &
+  NATIVE_PID=$!
+else
+  native_build
 fi
 # Byte-code for the package's own modules (an editable install leaves none, and where
 # PYTHONDONTWRITEBYTECODE is set nothing writes it later): every command starts faster.
