@@ -43,8 +43,9 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def native_dir() -> Path:
-    """Where the compiled modules of this interpreter's environment live."""
-    return Path(sys.prefix) / "screening-native"
+    """Where the compiled modules of this interpreter's environment live (`SCREENING_NATIVE_DIR`
+    names another place: benchmarks compare two builds that way)."""
+    return Path(os.environ.get("SCREENING_NATIVE_DIR") or Path(sys.prefix) / "screening-native")
 
 
 def source_path(module: str) -> Path:

@@ -87,6 +87,11 @@ _Expanded = tuple[int, float, "array[int]", float]
 _EXPANSIONS_MAX = 100_000
 
 
+def _bump(acc: dict[int, float], nids: Iterable[int], amount: float) -> None:
+    for n in nids:
+        acc[n] = acc.get(n, 0.0) + amount
+
+
 def _ids(value: Ids | None) -> tuple[int, ...]:
     if value is None:
         return ()
@@ -376,12 +381,8 @@ class Index:
         total = max(len(self.name_rows), 1)
         acc: dict[int, float] = {}
 
-        def bump(nids: Iterable[int], amount: float) -> None:
-            get = acc.get
-            for n in nids:
-                acc[n] = get(n, 0.0) + amount
-
-        get = acc.get
+        # (No bound `acc.get` kept in a local, nor a closure: compiled, `acc.get(...)` is a
+        # direct call and a module function a native one; either of those is a generic call.)
         seen: set[str] = set()
         exact: set[int] = set()  # the same words in any order: always candidates
         for q in queries:
@@ -403,10 +404,10 @@ class Index:
                         continue
                     amount = weight * sim * rarity
                     for n in post:
-                        acc[n] = get(n, 0.0) + amount
-                bump(_ids(self.joined.get(t.text)), 2.0 * t.weight)
+                        acc[n] = acc.get(n, 0.0) + amount
+                _bump(acc, _ids(self.joined.get(t.text)), 2.0 * t.weight)
                 if t.weight >= DISTINCTIVE and t.text.isalpha():
-                    bump(_ids(self.acronyms.get(t.text)), 2.0)
+                    _bump(acc, _ids(self.acronyms.get(t.text)), 2.0)
             for a, b in _near_pairs(toks):
                 for joined in (a.text + b.text, b.text + a.text):
                     joined = canonical_word(joined) or joined
@@ -414,7 +415,8 @@ class Index:
                     if jid is not None and joined not in seen:
                         seen.add(joined)
                         post = self.postings[jid]
-                        bump(post, (a.weight + b.weight) * math.log(1.0 + total / len(post)))
+                        amount = (a.weight + b.weight) * math.log(1.0 + total / len(post))
+                        _bump(acc, post, amount)
         if sources is not None:
             allowed = set(sources)
             acc = {n: s for n, s in acc.items() if self.entity(n).source in allowed}
