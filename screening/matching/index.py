@@ -45,7 +45,7 @@ from .variants import loose_key
 
 __all__ = ["FORMAT", "Entity", "Index", "IndexEntry", "entries_from_record"]
 
-FORMAT = 10  # 10: analyser vocabulary, mended words, abbreviations (issue 13)
+FORMAT = 11  # 10: analyser vocabulary, mended words, abbreviations; 11: neighbours (issue 13)
 _MAGIC = "screening.matching.index"
 _CANDIDATES = 15  # 99% of the true parties found rank in the first 12 (bench_matching lists)
 _FLOOR = 0.5  # candidates scoring under this share of the best one are not worth scoring
@@ -124,6 +124,11 @@ class Index:
         self.keys: dict[str, Ids] = {}
         self.identifiers: dict[str, list[tuple[int, str, str]]] = {}
         self._vocab: dict[str, int] = {}
+        # Each vocabulary word's expansion (`_found`), made at build: token ids and similarities
+        # of word t are nb_ids / nb_sims[nb_start[t] : nb_start[t + 1]], in `_found`'s order.
+        self.nb_start = array("I", [0])
+        self.nb_ids = array("I")
+        self.nb_sims = array("d")
         # Per query word: the vocabulary tokens it stands for, with the posting list and rarity
         # of each (a file of names repeats its words: expanded once, reused by every query).
         self._expansions: dict[tuple[str, str, bool], list[_Expanded]] = {}
@@ -178,6 +183,7 @@ class Index:
                     _add(acronyms, acr, nid)
         index._index_vocabulary()
         index.postings = [array("I", p) for p in postings]
+        index._index_neighbours()
         index.joined = _pack(joined)
         index.acronyms = _pack(acronyms)
         index.keys = _pack(keys)
@@ -244,6 +250,9 @@ class Index:
         "keys",
         "identifiers",
         "_vocab",
+        "nb_start",
+        "nb_ids",
+        "nb_sims",
     )
 
     def _state(self) -> dict[str, Any]:
@@ -344,19 +353,42 @@ class Index:
                 found[t] = hit[0]
         return found
 
-    def _expanded(self, word: str, phon: str, cache: SimCache, loose: bool) -> list[_Expanded]:
-        """`_expand` of a query word (and of the word without a joined Arabic article), with
-        each token's postings and rarity; cached per word, the same values in the same order."""
-        key = (word, phon, loose)
-        hit = self._expansions.get(key)
-        if hit is not None:
-            return hit
+    def _found(self, word: str, phon: str, cache: SimCache, loose: bool) -> dict[int, float]:
+        """`_expand` of a word and of the word without a joined Arabic article."""
         found = self._expand(word, phon, cache, loose)
         if len(word) >= 6 and word[:2] in ("al", "el"):
             # An Arabic article written on to its word: "alharamain" ~ "al haramain".
             rest = word[2:]
             for tid, sim in self._expand(rest, phonetic_key(rest), cache).items():
                 found[tid] = max(found.get(tid, 0.0), sim)
+        return found
+
+    def _index_neighbours(self) -> None:
+        """Expand every vocabulary word once, at build (about 1 s for the bundled lists): most
+        query words are listed words, and are then looked up rather than expanded per query
+        (each process used to expand them again, on first use)."""
+        cache: SimCache = {}
+        starts, ids, sims = array("I", [0]), array("I"), array("d")
+        for word in self.tokens:
+            found = self._found(word, phonetic_key(word), cache, False)
+            ids.extend(found.keys())
+            sims.extend(found.values())
+            starts.append(len(ids))
+        self.nb_start, self.nb_ids, self.nb_sims = starts, ids, sims
+
+    def _expanded(self, word: str, phon: str, cache: SimCache, loose: bool) -> list[_Expanded]:
+        """`_found` of a query word, with each token's postings and rarity; made at build for
+        vocabulary words, else cached per word: the same values in the same order."""
+        key = (word, phon, loose)
+        hit = self._expansions.get(key)
+        if hit is not None:
+            return hit
+        tid = None if loose else self._vocab.get(word)
+        if tid is not None and tid + 1 < len(self.nb_start) and phon == phonetic_key(word):
+            a, b = self.nb_start[tid], self.nb_start[tid + 1]
+            found = dict(zip(self.nb_ids[a:b], self.nb_sims[a:b], strict=True))
+        else:
+            found = self._found(word, phon, cache, loose)
         total = max(len(self.name_rows), 1)
         out: list[_Expanded] = []
         for tid, sim in found.items():
