@@ -29,7 +29,7 @@ recs = real_records()
 del recs["us_ofac_sdn"]  # the other three lists are enough, and quicker to parse
 entries = [e for sid, rs in recs.items() for r in rs for e in entries_from_record(sid, r)]
 matcher = Matcher(Index.build(entries, cache_key="native-test"))
-names = sorted({r.name for rs in recs.values() for r in rs})[::7]
+names = sorted({r.name for rs in recs.values() for r in rs})[::15]
 out = []
 for i, name in enumerate(names):
     k = i % max(len(name) - 2, 1)
@@ -93,9 +93,9 @@ def test_compiled_and_pure_python_give_the_same_scores_and_explanations() -> Non
     assert pure["status"] == "pure Python (SCREENING_NATIVE=0)", pure["status"]
     a, b = compiled["results"], pure["results"]
     assert isinstance(a, list) and isinstance(b, list)
-    assert len(a) == len(b) > 600
+    assert len(a) == len(b) > 400
     hits = sum(len(r[1]) for r in b if r[0] != "compare")
-    assert hits > 600  # the sample does reach listed parties, with explanations
+    assert hits > 400  # the sample does reach listed parties, with explanations
     for x, y in zip(a, b, strict=True):
         assert x == y
 
