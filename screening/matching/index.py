@@ -88,6 +88,8 @@ _EXPANSIONS_MAX = 100_000
 
 
 def _bump(acc: dict[int, float], nids: Iterable[int], amount: float) -> None:
+    """Add `amount` to each name's retrieval score. (A module function, with `acc.get` called
+    in place: compiled, a closure or a bound method kept in a local would be a generic call.)"""
     for n in nids:
         acc[n] = acc.get(n, 0.0) + amount
 
@@ -412,9 +414,6 @@ class Index:
         cache = {} if cache is None else cache
         total = max(len(self.name_rows), 1)
         acc: dict[int, float] = {}
-
-        # (No bound `acc.get` kept in a local, nor a closure: compiled, `acc.get(...)` is a
-        # direct call and a module function a native one; either of those is a generic call.)
         seen: set[str] = set()
         exact: set[int] = set()  # the same words in any order: always candidates
         for q in queries:
@@ -434,9 +433,7 @@ class Index:
                 for _, sim, post, rarity in self._expanded(t.text, phon, cache, not q.latin):
                     if len(post) > cap and weight < DISTINCTIVE:
                         continue
-                    amount = weight * sim * rarity
-                    for n in post:
-                        acc[n] = acc.get(n, 0.0) + amount
+                    _bump(acc, post, weight * sim * rarity)
                 _bump(acc, _ids(self.joined.get(t.text)), 2.0 * t.weight)
                 if t.weight >= DISTINCTIVE and t.text.isalpha():
                     _bump(acc, _ids(self.acronyms.get(t.text)), 2.0)
@@ -447,8 +444,7 @@ class Index:
                     if jid is not None and joined not in seen:
                         seen.add(joined)
                         post = self.postings[jid]
-                        amount = (a.weight + b.weight) * math.log(1.0 + total / len(post))
-                        _bump(acc, post, amount)
+                        _bump(acc, post, (a.weight + b.weight) * math.log(1.0 + total / len(post)))
         if sources is not None:
             allowed = set(sources)
             acc = {n: s for n, s in acc.items() if self.entity(n).source in allowed}
