@@ -30,10 +30,13 @@ from types import ModuleType
 COMPILED = (
     "screening.matching.algorithm",
     "screening.matching.align",
+    "screening.matching.families",
+    "screening.matching.features",
     "screening.matching.index",
     "screening.matching.lexicon",
     "screening.matching.matcher",
     "screening.matching.normalize",
+    "screening.matching.parties",
     "screening.matching.parts",
     "screening.matching.similarity",
     "screening.matching.variants",

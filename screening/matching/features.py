@@ -5,8 +5,11 @@ features read the token alignment of align.py.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
 
 from .align import DISTINCTIVE, Alignment
 from .lexicon import abbreviates
@@ -296,5 +299,17 @@ def weak_alias(name_type: str) -> tuple[float, str]:
 
 def explanation_of(func: Callable[..., object], detail: str) -> str:
     """The feature's docstring (its first paragraph, on one line), then what it fired on."""
-    doc = " ".join((func.__doc__ or "").split("\n\n")[0].split())
+    doc = " ".join(_docstrings().get(func.__name__, "").split("\n\n")[0].split())
     return f"{doc} [{detail}]" if detail else doc
+
+
+@lru_cache(maxsize=1)
+def _docstrings() -> dict[str, str]:
+    """This module's function docstrings, read from its source: compiled with the matching core
+    (scripts/build_native.py), a function keeps no docstring, and they are what users read."""
+    source = resources.files("screening.matching").joinpath("features.py").read_text("utf-8")
+    return {
+        node.name: ast.get_docstring(node) or ""
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef)
+    }
