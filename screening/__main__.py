@@ -1,5 +1,5 @@
 """`python -m screening`: the command line (as `screening`)."""
 
-from .cli import app
+from .cli import main
 
-app()
+main()
