@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from .algorithm import FeatureResult, default_threshold
 from .entries import IndexEntry
@@ -62,6 +63,26 @@ class FamilyRow:
     def in_force(self, day: date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
+    def __reduce__(self) -> tuple[type[FamilyRow], tuple[Any, ...]]:
+        # Pickled (to Dask workers, inside the screening context) by its fields: compiled with
+        # the matching core (screening/native.py), a frozen class cannot be rebuilt field by
+        # field as pickle's default does.
+        return FamilyRow, (
+            self.key,
+            self.name,
+            self.names,
+            self.relation,
+            self.family,
+            self.confidence,
+            self.source,
+            self.note,
+            self.line,
+            self.parent_name,
+            self.parent_key,
+            self.start,
+            self.end,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class FamilyFind:
@@ -99,6 +120,7 @@ class FamilySearch:
     """The family table's names in their own small index."""
 
     def __init__(self, rows: Sequence[FamilyRow]) -> None:
+        self._given = tuple(rows)
         self.rows = {row.key: row for row in rows}
         entries = [
             IndexEntry(row.key, _SOURCE, name, "primary" if name == row.name else "alias")
@@ -117,6 +139,10 @@ class FamilySearch:
                 for g in grams:
                     self._by_gram.setdefault(g, []).append(len(self._need))
                 self._need.append(max(2, len(grams) / 2))
+
+    def __reduce__(self) -> tuple[type[FamilySearch], tuple[tuple[FamilyRow, ...]]]:
+        # Pickled (to Dask workers) as its rows, and built again there (a small index).
+        return FamilySearch, (self._given,)
 
     def could_match(self, name: str) -> bool:
         """A cheap gate before the engine: whether the name contains a short family name

@@ -3,6 +3,7 @@ its provenance in data/reference/PROVENANCE.md), through the same engine as the 
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
 
 import pytest
@@ -80,3 +81,14 @@ def test_low_rows_are_weak_unless_the_name_names_the_parent(search: FamilySearch
     assert names_parent("PRAMA HIK-VISION", "Hik Vision") and not names_parent(
         "Hikvisionx", "Hikvision"
     )
+
+
+def test_the_search_travels_by_pickle_and_finds_the_same(search: FamilySearch) -> None:
+    # A Dask cluster gets the screening context by pickle; compiled (screening/native.py), a
+    # frozen row or the search itself cannot be rebuilt the default way.
+    copy = pickle.loads(pickle.dumps(search))
+    assert copy.rows == search.rows
+    for name in ("Hangzhou Ezviz Software Co., Ltd.", "海康威视", "Axis Communications"):
+        assert [(f.row.key, f.score) for f in copy.search(name)] == [
+            (f.row.key, f.score) for f in search.search(name)
+        ]
