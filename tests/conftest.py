@@ -170,7 +170,23 @@ def loaded(
 ) -> Iterator[tuple[Database, Settings]]:
     """Every bundled snapshot loaded, per module and backend (a copy of the session's template
     database, so modules cannot see each other's writes), with its settings."""
-    backend = request.param
+    yield from _loaded_copy(request.param, _templates, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def loaded_sqlite(
+    _templates: dict[str, _Template], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Database, Settings]]:
+    """`loaded` on SQLite only, for a module whose subject sits above the storage (the API's
+    contract, hostile inputs, pages, rendered reports): it overrides `loaded` with this one.
+    The stores themselves (snapshots, refreshes, lists, accounts, jobs, monitoring) are tested
+    on both backends; running every page and fuzzer twice tested the same code twice."""
+    yield from _loaded_copy("sqlite", _templates, tmp_path_factory)
+
+
+def _loaded_copy(
+    backend: str, _templates: dict[str, _Template], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Database, Settings]]:
     if backend == "postgres":
         _postgres_or_skip()
     if backend not in _templates:
@@ -197,7 +213,17 @@ def cli(loaded: tuple[Database, Settings], monkeypatch: pytest.MonkeyPatch) -> I
 # The fast subset (`pytest -m "not slow"`) is the pure cores: anything that opens a database,
 # starts a process or a browser is `slow`. Marked here from the fixtures a test uses, so a new
 # test is classified without anyone remembering to mark it.
-_SLOW_FIXTURES = {"db", "module_db", "loaded", "cli", "everything", "server", "api", "browser"}
+_SLOW_FIXTURES = {
+    "db",
+    "module_db",
+    "loaded",
+    "loaded_sqlite",
+    "cli",
+    "everything",
+    "server",
+    "api",
+    "browser",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

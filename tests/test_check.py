@@ -15,15 +15,22 @@ import pytest
 from typer.testing import CliRunner
 
 from screening.cli import app
-from screening.settings import get_settings
+from screening.settings import Settings, get_settings
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, Database
 
 ORDERS = FIXTURES / "orders"
 PO, CLEAN = str(ORDERS / "po_cameras.csv"), str(ORDERS / "po_clean.csv")
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text())
 REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def loaded(loaded_sqlite: tuple[Database, Settings]) -> tuple[Database, Settings]:
+    """SQLite only: the gate's outcomes, exit codes and reports are checked above the
+    storage (see `loaded_sqlite`)."""
+    return loaded_sqlite
 
 
 def check(*args: str) -> tuple[int, str, str]:

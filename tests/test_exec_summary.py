@@ -22,14 +22,21 @@ from typer.testing import CliRunner
 
 from screening.cli import EXIT_OK, app
 from screening.scoring.actions import URGENCY
+from screening.settings import Settings
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, Database
 from .test_po_reports import _FLAGS, _chromium_or_skip
 
 ORDERS = FIXTURES / "orders"
 INVENTORY = FIXTURES / "devices" / "inventory.csv"
 UK_STATEMENT = "uk-wms-2022-11-24"
 runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def loaded(loaded_sqlite: tuple[Database, Settings]) -> tuple[Database, Settings]:
+    """SQLite only: the summary's content is checked above the storage (see `loaded_sqlite`)."""
+    return loaded_sqlite
 
 
 def _report(command: str, path: Path, profile: str) -> dict[str, Any]:

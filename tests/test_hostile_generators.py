@@ -51,6 +51,13 @@ MAX_MESSAGE = 20_000
 MAX_LINE = 600
 
 
+@pytest.fixture(scope="module")
+def loaded(loaded_sqlite: tuple[Database, Settings]) -> tuple[Database, Settings]:
+    """SQLite only: what is checked is how hostile input is read and refused, above the
+    storage (see `loaded_sqlite`)."""
+    return loaded_sqlite
+
+
 def bounded(message: str) -> bool:
     return 0 < len(message) < MAX_MESSAGE and all(len(x) < MAX_LINE for x in message.split("\n"))
 

@@ -30,6 +30,13 @@ INVENTORY = FIXTURES / "devices" / "inventory.csv"
 runner = CliRunner()
 
 
+@pytest.fixture(scope="module")
+def loaded(loaded_sqlite: tuple[Database, Settings]) -> tuple[Database, Settings]:
+    """SQLite only: the purchase-order reports are checked above the storage (see
+    `loaded_sqlite`)."""
+    return loaded_sqlite
+
+
 def test_order_flags_exactly_the_restricted_lines(cli: None) -> None:
     res = runner.invoke(
         app, ["po", "check", str(ORDERS / "po_cameras.csv"), "--profile", "us-federal"]

@@ -54,6 +54,12 @@ schema = schemathesis.openapi.from_asgi(
 )
 
 
+@pytest.fixture(scope="module")
+def loaded(loaded_sqlite: tuple[Database, Settings]) -> tuple[Database, Settings]:
+    """SQLite only: the API's contract is checked above the storage (see `loaded_sqlite`)."""
+    return loaded_sqlite
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _no_dns() -> Iterator[None]:
     """No test reaches the network: `POST /v1/webhooks` resolves the host it is given (to

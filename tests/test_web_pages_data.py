@@ -36,6 +36,12 @@ NO_COLUMNS = FIX / "inventories" / "inventory_no_columns.csv"
 CSRF = {"csrf_token": "local"}  # the local administrator's token (authentication off)
 
 
+@pytest.fixture(scope="module")
+def loaded(loaded_sqlite: tuple[Database, Settings]) -> tuple[Database, Settings]:
+    """SQLite only: the pages are checked above the storage (see `loaded_sqlite`)."""
+    return loaded_sqlite
+
+
 def as_user(app: FastAPI, tenant: str, role: str, csrf: str = "tok") -> None:
     """Every page request from now on is by a person of `tenant` with `role`."""
     who = WebUser(Principal(tenant=tenant, role=role, key_name="user:t@x"), "t@x", csrf)  # type: ignore[arg-type]
