@@ -7,6 +7,7 @@ of the eCFR text) and the UN Security Council consolidated list of 2026-02-27.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,13 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def real_records() -> dict[str, list[Record]]:
+    """The records of the four real files, parsed once per process (several test modules
+    sample them; a parse takes about 2 s), as a new dict each call."""
+    return dict(_parsed())
+
+
+@lru_cache(maxsize=1)
+def _parsed() -> dict[str, list[Record]]:
     el = FIXTURES / "bis-entity-list" / "bis_entity_list_2026-07_derived.json"
     unx = FIXTURES / "un-sc-consolidated" / "consolidated_2026-02-27.xml"
     return {

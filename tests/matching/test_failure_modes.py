@@ -7,6 +7,7 @@ Every example scored the wrong side of the threshold before the scoring rework (
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -146,14 +147,21 @@ def test_oil_and_gas_are_different_trade_words() -> None:
 
 # -- invariants ----------------------------------------------------------------------------------
 
-_RECORDS = real_records()
-_NAMES = random.Random(3).sample(
-    [(r.name, r.kind) for recs in _RECORDS.values() for r in recs if r.kind != "vessel"], 300
-)
+
+@lru_cache(maxsize=1)
+def _names() -> list[tuple[str, str]]:
+    return random.Random(3).sample(
+        [(r.name, r.kind) for recs in real_records().values() for r in recs if r.kind != "vessel"],
+        300,
+    )
+
+
+# Drawn when a test first runs, not when the module is collected (every worker collects it).
+_NAMES = st.deferred(lambda: st.sampled_from(_names()))
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(_NAMES), st.sampled_from(_NAMES))
+@given(_NAMES, _NAMES)
 def test_contributions_add_up_and_scores_stay_in_range(
     a: tuple[str, str], b: tuple[str, str]
 ) -> None:
@@ -166,7 +174,7 @@ def test_contributions_add_up_and_scores_stay_in_range(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(_NAMES), st.text(alphabet="bcdfgjklmnpqrstvwxz", min_size=6, max_size=9))
+@given(_NAMES, st.text(alphabet="bcdfgjklmnpqrstvwxz", min_size=6, max_size=9))
 def test_an_unmatched_distinctive_word_never_raises_the_score(
     name: tuple[str, str], word: str
 ) -> None:
@@ -179,7 +187,7 @@ def test_an_unmatched_distinctive_word_never_raises_the_score(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(_NAMES), st.randoms(use_true_random=False))
+@given(_NAMES, st.randoms(use_true_random=False))
 def test_the_score_is_symmetric_when_every_word_pairs(
     name: tuple[str, str], rnd: random.Random
 ) -> None:
@@ -200,7 +208,7 @@ def test_the_score_is_symmetric_when_every_word_pairs(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(_NAMES))
+@given(_NAMES)
 def test_case_and_punctuation_do_not_change_the_score(name: tuple[str, str]) -> None:
     text, kind = name
     assert _score(text.upper().replace(",", " "), text, kind) == _score(text, text, kind)

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screening.matching import Index, Matcher, compare, default_threshold, normalize_name
+from screening.matching import (
+    Index,
+    Matcher,
+    compare,
+    default_threshold,
+    entries_from_record,
+    normalize_name,
+)
 from screening.matching.normalize import analyse_name
 
 from .conftest import real_records
@@ -59,31 +67,36 @@ def test_a_name_against_itself_scores_one(name: str, kind: str) -> None:
     assert score == (1.0 if analyse_name(name, kind == "person").tokens else 0.0)
 
 
-_RECORDS = real_records()
-_SAMPLE = random.Random(1).sample(
-    [
-        (f"{sid}:{r.local_id}", r.kind, n)
-        for sid, recs in _RECORDS.items()
-        for r in recs
-        for n in [r.name, *(a.value for a in r.aliases if a.type != "weak")]
-        if 2 <= len(n.split()) <= 8
-    ],
-    400,
-)
-_MATCHER = Matcher(
-    Index.build(
-        __import__("screening.matching", fromlist=["entries_from_record"]).entries_from_record(
-            sid, r
-        )[k]
-        for sid, recs in _RECORDS.items()
-        for r in recs
-        for k in range(1 + len(r.aliases))
+@lru_cache(maxsize=1)
+def _sample() -> list[tuple[str, str, str]]:
+    return random.Random(1).sample(
+        [
+            (f"{sid}:{r.local_id}", r.kind, n)
+            for sid, recs in real_records().items()
+            for r in recs
+            for n in [r.name, *(a.value for a in r.aliases if a.type != "weak")]
+            if 2 <= len(n.split()) <= 8
+        ],
+        400,
     )
-)
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> Matcher:
+    # The names and aliases of each record (the first 1 + aliases entries it makes).
+    return Matcher(
+        Index.build(
+            entries_from_record(sid, r)[k]
+            for sid, recs in real_records().items()
+            for r in recs
+            for k in range(1 + len(r.aliases))
+        )
+    )
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.sampled_from(_SAMPLE), st.randoms(use_true_random=False))
+# Drawn when the test first runs, not when the module is collected (every worker collects it).
+@given(st.deferred(lambda: st.sampled_from(_sample())), st.randoms(use_true_random=False))
 def test_reordering_a_true_match_keeps_it_above_the_threshold(
     case: tuple[str, str, str], rnd: random.Random
 ) -> None:
@@ -91,7 +104,7 @@ def test_reordering_a_true_match_keeps_it_above_the_threshold(
     entity_id, kind, name = case
     words = name.split()
     rnd.shuffle(words)
-    hits = _MATCHER.screen(" ".join(words), kind=kind, limit=50)
+    hits = _matcher().screen(" ".join(words), kind=kind, limit=50)
     found = [m for m in hits if m.entity_id == entity_id]
     assert found, f"{' '.join(words)!r} lost {entity_id} ({name!r})"
     assert found[0].score >= default_threshold(kind)

@@ -5,6 +5,8 @@ compute, a break in it fails here (pairs of real listed names, perturbed as type
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,8 +15,15 @@ from screening.matching.normalize import analyse_name
 
 from .conftest import real_records
 
-_RECORDS = [r for recs in real_records().values() for r in recs]
-_NAMES = sorted({r.name for r in _RECORDS} | {a.value for r in _RECORDS for a in r.aliases})
+
+@lru_cache(maxsize=1)
+def _names() -> list[str]:
+    records = [r for recs in real_records().values() for r in recs]
+    return sorted({r.name for r in records} | {a.value for r in records for a in r.aliases})
+
+
+# Drawn when the test first runs, not when the module is collected (every worker collects it).
+_NAMES = st.deferred(lambda: st.sampled_from(_names()))
 _KINDS = st.sampled_from(["organization", "person", "vessel", None])
 
 
@@ -35,8 +44,8 @@ def _perturb(name: str, how: int, at: int, other: str) -> str:
 
 
 _PAIRS = st.tuples(
-    st.sampled_from(_NAMES),
-    st.sampled_from(_NAMES),
+    _NAMES,
+    _NAMES,
     st.integers(0, 4),
     st.integers(0, 200),
     st.booleans(),

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from screening.matching import Index, Matcher, default_threshold
 from screening.matching.matcher import Match
 
-from .test_speed_bound import _NAMES, _perturb
+from .test_speed_bound import _NAMES, _names, _perturb
 
 _KINDS = st.sampled_from(["organization", "person", None])
 
@@ -23,8 +23,8 @@ def _row(m: Match) -> tuple[object, ...]:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.sampled_from(_NAMES),
-    st.sampled_from(_NAMES),
+    _NAMES,
+    _NAMES,
     st.integers(0, 4),
     st.integers(0, 200),
     _KINDS,
@@ -53,7 +53,7 @@ def test_nearest_keeps_every_match_and_the_best_party(
 
 
 def test_a_warm_retrieval_cache_changes_no_candidate(index: Index) -> None:
-    names = random.Random(11).sample(_NAMES, 300)
+    names = random.Random(11).sample(_names(), 300)
     cold = {}
     for name in names:  # a fresh matcher per name: nothing cached from other queries
         fresh = Matcher(index)
