@@ -299,7 +299,8 @@ def weak_alias(name_type: str) -> tuple[float, str]:
 
 def explanation_of(func: Callable[..., object], detail: str) -> str:
     """The feature's docstring (its first paragraph, on one line), then what it fired on."""
-    doc = " ".join(_docstrings().get(func.__name__, "").split("\n\n")[0].split())
+    text = _docstrings().get(func.__name__) or func.__doc__ or ""
+    doc = " ".join(text.split("\n\n")[0].split())
     return f"{doc} [{detail}]" if detail else doc
 
 

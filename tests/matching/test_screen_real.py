@@ -197,3 +197,24 @@ def test_small_index_from_plain_entries() -> None:
     )
     hits = Matcher(index).screen("海康威视")
     assert [(m.entity_id, m.matched_name, m.score) for m in hits] == [("custom:a", "海康威视", 1.0)]
+
+
+def test_every_feature_explains_itself_by_its_docstring() -> None:
+    # Compiled (screening/native.py), a function keeps no docstring: the explanations are read
+    # from features.py's source, and must be the same text either way.
+    import ast
+
+    from screening import native
+    from screening.matching import features as ft
+
+    tree = ast.parse(native.source_path("screening.matching.features").read_text("utf-8"))
+    documented = {
+        n.name: ast.get_docstring(n) or ""
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef) and ast.get_docstring(n)
+    }
+    assert {"token_similarity", "different_part", "acronym", "weak_alias"} <= set(documented)
+    for name, doc in documented.items():
+        first = " ".join(doc.split("\n\n")[0].split())
+        assert ft.explanation_of(getattr(ft, name), "") == first
+        assert ft.explanation_of(getattr(ft, name), "x") == f"{first} [x]"
