@@ -70,12 +70,15 @@ def _names(session: Session, n: int) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
+def loaded(loaded_sqlite: tuple[Database, Settings]) -> tuple[Database, Settings]:
+    """SQLite only (see `loaded_sqlite`): the engines read the loaded index once, whatever the
+    database, so one backend is enough here (test_screen_faces screens files on both)."""
+    return loaded_sqlite
+
+
+@pytest.fixture(scope="module")
 def svc(loaded: tuple[Database, Settings]) -> Iterator[Screening]:
     db, settings = loaded
-    if db.backend != "sqlite":
-        # The engines read the loaded index once, whatever the database: one backend is
-        # enough here (test_screen_faces screens files on both).
-        pytest.skip("bulk engines: tested on SQLite")
     with db.session() as session:
         yield Screening(session, settings)
 

@@ -110,12 +110,17 @@ def _data_dir(tmp: Path, table: str) -> Path:
 
 
 @pytest.fixture(scope="module")
+def loaded(loaded_sqlite: tuple[Database, Settings]) -> tuple[Database, Settings]:
+    """SQLite only, the harder case: one file shared by the server's processes (see
+    `loaded_sqlite`)."""
+    return loaded_sqlite
+
+
+@pytest.fixture(scope="module")
 def server(
     loaded: tuple[Database, Settings], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
     db, settings = loaded
-    if db.backend != "sqlite":
-        pytest.skip("run on SQLite, the harder case: one file shared by the processes")
     tmp = tmp_path_factory.mktemp("liveness")
     port = _free_port()
     env = dict(
